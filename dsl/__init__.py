@@ -1,0 +1,1 @@
+"""The jurisdiction language: parse, build, resolve, validate (dsl/)."""

@@ -1,0 +1,357 @@
+"""Load a jurisdiction folder tree: find the root, read and parse files, splice includes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from onewindow.dsl.build import RawJurisdiction, Stmt, TopItem, assemble, transform
+from onewindow.dsl.diagnostics import Diagnostic, error
+from onewindow.dsl.model import Facts, PluginUse, SourceFile, Span, TestCase
+from onewindow.dsl.parse import parse_text
+from onewindow.dsl.resolve import Workspace, resolve
+
+ROOT_MARKER = "onewindow.toml"
+SUFFIX = ".ow"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+TOP_LEVEL_KEYS = {"facts", "test", "plugins", "include"}
+
+
+class LoadError(Exception):
+    """A path that cannot be used at all (missing, unreadable): a command-line mistake."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def display_path(path: Path) -> str:
+    """A path as users see it: relative to the working directory when below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def find_root(path: Path) -> Path:
+    """The jurisdictions root: nearest folder (inclusive) holding `onewindow.toml`.
+
+    Without a marker, the folder given (or the file's folder) is the root.
+    """
+    start = path if path.is_dir() else path.parent
+    for folder in (start, *start.parents):
+        if (folder / ROOT_MARKER).is_file():
+            return folder
+    return start
+
+
+def _file_span(path: str, line: int = 1, column: int = 1) -> Span:
+    return Span(file=path, line=line, column=column, end_line=line, end_column=column + 1)
+
+
+@dataclass
+class _Parsed:
+    items: list[TopItem]
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class ParseCache:
+    """Parsed files keyed by (path, mtime, size): unchanged files are not parsed again."""
+
+    entries: dict[str, tuple[tuple[int, int], _Parsed]] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    def get(self, path: Path, shown: str) -> _Parsed:
+        try:
+            st = path.stat()
+            key = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = (-1, -1)
+        cached = self.entries.get(str(path))
+        if cached is not None and cached[0] == key and key != (-1, -1):
+            self.hits += 1
+            return cached[1]
+        self.misses += 1
+        parsed = _parse_file(path, shown)
+        self.entries[str(path)] = (key, parsed)
+        return parsed
+
+
+DEFAULT_CACHE = ParseCache()
+
+
+def _decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        return None, [
+            error(
+                "OW005",
+                _file_span(shown, line, col),
+                f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read)",
+                "save the file as UTF-8 (most editors: 'Save with encoding → UTF-8')",
+            )
+        ]
+
+
+def _parse_file(path: Path, shown: str) -> _Parsed:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return _Parsed(
+                [],
+                [
+                    error(
+                        "OW006",
+                        _file_span(shown),
+                        f"the file is too large ({size // (1024 * 1024)} MB; the limit is "
+                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB)",
+                        "split it into several files joined with 'include'",
+                    )
+                ],
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return _Parsed(
+            [], [error("OW005", _file_span(shown), f"cannot read the file: {exc.strerror}")]
+        )
+    text, diags = _decode(data, shown)
+    if text is None:
+        return _Parsed([], diags)
+    tree, syntax = parse_text(text, shown)
+    if tree is None:
+        return _Parsed([], syntax)
+    items, build_diags = transform(tree, shown)
+    return _Parsed(items, syntax + build_diags)
+
+
+@dataclass
+class _Loader:
+    root: Path
+    cache: ParseCache
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    included: set[Path] = field(default_factory=set)
+    shown: dict[Path, str] = field(default_factory=dict)
+
+    def show(self, path: Path) -> str:
+        if path not in self.shown:
+            self.shown[path] = display_path(path)
+        return self.shown[path]
+
+    def parsed(self, path: Path) -> _Parsed:
+        return self.cache.get(path, self.show(path))
+
+    def target_of(self, inc: Stmt, here: Path) -> Path | None:
+        raw = Path(inc.value.path)
+        target = (here.parent / raw) if not raw.is_absolute() else raw
+        try:
+            real = target.resolve(strict=False)
+        except (OSError, RuntimeError):
+            self.diagnostics.append(
+                error(
+                    "OW143", inc.span, f"cannot follow include '{inc.value.path}' (symlink loop?)"
+                )
+            )
+            return None
+        root = self.root.resolve()
+        if real != root and root not in real.parents:
+            self.diagnostics.append(
+                error(
+                    "OW142",
+                    inc.span,
+                    f"include '{inc.value.path}' leaves the jurisdictions root ({display_path(self.root)})",
+                    "keep included files inside the folder that holds onewindow.toml",
+                )
+            )
+            return None
+        if not real.is_file():
+            self.diagnostics.append(
+                error(
+                    "OW143",
+                    inc.span,
+                    f"included file '{inc.value.path}' does not exist",
+                    f"paths are relative to {self.show(here.parent)}",
+                )
+            )
+            return None
+        return real
+
+    def expand(
+        self, items: list[TopItem], here: Path, stack: tuple[Path, ...], in_body: bool
+    ) -> list[TopItem]:
+        out: list[TopItem] = []
+        for item in items:
+            if isinstance(item, Stmt) and item.key == "include":
+                target = self.target_of(item, here)
+                if target is None:
+                    continue
+                if target in stack:
+                    chain = " → ".join(
+                        self.show(p) for p in (*stack[stack.index(target) :], target)
+                    )
+                    self.diagnostics.append(
+                        error(
+                            "OW141",
+                            item.span,
+                            f"includes form a cycle: {chain}",
+                            "remove one of these includes",
+                        )
+                    )
+                    continue
+                self.included.add(target)
+                sub = self.expand(self.parsed(target).items, target, (*stack, target), in_body)
+                for s in sub:
+                    if in_body and isinstance(s, RawJurisdiction):
+                        self.diagnostics.append(
+                            error(
+                                "OW146",
+                                s.span,
+                                f"jurisdiction '{s.name}' is in a file included inside another jurisdiction",
+                                "include this file at the top level, or keep only matters, halls … in it",
+                            )
+                        )
+                    else:
+                        out.append(s)
+            elif isinstance(item, RawJurisdiction):
+                body = self.expand(list(item.body), here, stack, True)
+                out.append(
+                    RawJurisdiction(
+                        item.name, item.span, item.path, [b for b in body if isinstance(b, Stmt)]
+                    )
+                )
+            else:
+                out.append(item)
+        return out
+
+    def source_file(self, path: Path) -> SourceFile:
+        items = self.expand(self.parsed(path).items, path, (path,), False)
+        jurisdictions = []
+        facts: list[Facts] = []
+        tests: list[TestCase] = []
+        plugins: list[PluginUse] = []
+        for item in items:
+            if isinstance(item, RawJurisdiction):
+                node, diags = assemble(item)
+                self.diagnostics.extend(diags)
+                jurisdictions.append(node)
+            elif item.key == "facts":
+                facts.append(item.value)
+            elif item.key == "test":
+                tests.append(item.value)
+            elif item.key == "plugins":
+                plugins.extend(item.value)
+            else:
+                self.diagnostics.append(
+                    error(
+                        "OW145",
+                        item.span,
+                        f"'{item.key}' is outside any jurisdiction block",
+                        "put it inside 'jurisdiction NAME { … }', or include this file from one",
+                    )
+                )
+        return SourceFile(
+            path=self.show(path),
+            jurisdictions=tuple(jurisdictions),
+            facts=tuple(facts),
+            tests=tuple(tests),
+            plugins=tuple(plugins),
+        )
+
+
+def _walk(root: Path) -> list[Path]:
+    out: list[Path] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        dirs.sort()
+        for n in sorted(names):
+            if n.endswith(SUFFIX):
+                p = Path(folder) / n
+                if p.is_file():
+                    out.append(p.resolve())
+    return out
+
+
+@dataclass
+class Loaded:
+    """A loaded tree: the workspace and the diagnostics of parsing and resolution."""
+
+    workspace: Workspace
+    diagnostics: list[Diagnostic]
+    requested_files: list[str]
+
+
+def load(paths: list[str | Path], cache: ParseCache | None = None) -> Loaded:
+    """Load every `.ow` file of the tree the paths belong to; keep diagnostics of the paths."""
+    if not paths:
+        raise LoadError("no path given", "pass a jurisdiction file or folder, e.g. jurisdictions/")
+    cache = cache or DEFAULT_CACHE
+    given: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            raise LoadError(f"no such file or folder: {p}", "check the spelling of the path")
+        if not os.access(path, os.R_OK):
+            raise LoadError(f"cannot read {p}: permission denied")
+        given.append(path.resolve())
+    roots = {find_root(p) for p in given}
+    if len(roots) > 1:
+        raise LoadError(
+            "the paths belong to different jurisdiction roots: "
+            + ", ".join(sorted(map(display_path, roots))),
+            "check one tree at a time",
+        )
+    root = roots.pop()
+    loader = _Loader(root=root, cache=cache)
+    all_files = _walk(root)
+    for p in given:
+        if p.is_file() and p not in all_files:
+            all_files.append(p)
+    # a file included by another is a fragment, not a standalone file
+    for path in all_files:
+        _collect_includes(loader, path)
+    files: dict[str, SourceFile] = {}
+    for path in all_files:
+        if path in loader.included:
+            continue
+        parsed = loader.parsed(path)
+        loader.diagnostics.extend(parsed.diagnostics)
+        sf = loader.source_file(path)
+        files[sf.path] = sf
+    for path in loader.included:
+        loader.diagnostics.extend(loader.parsed(path).diagnostics)
+    workspace, res_diags = resolve(display_path(root), files)
+    requested = [loader.show(p) for p in all_files if any(p == g or g in p.parents for g in given)]
+    workspace.requested = frozenset(requested)
+    diagnostics = _dedupe(loader.diagnostics + res_diags)
+    return Loaded(workspace=workspace, diagnostics=diagnostics, requested_files=requested)
+
+
+def _collect_includes(loader: _Loader, path: Path) -> None:
+    def visit(items: list[TopItem]) -> None:
+        for item in items:
+            if isinstance(item, RawJurisdiction):
+                visit(list(item.body))
+            elif item.key == "include":
+                raw = Path(item.value.path)
+                target = (path.parent / raw).resolve() if not raw.is_absolute() else raw.resolve()
+                if target.is_file():
+                    loader.included.add(target)
+
+    visit(loader.parsed(path).items)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple] = set()
+    out = []
+    for d in diags:
+        key = (d.code, d.span.file, d.span.line, d.span.column, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out

@@ -1,0 +1,277 @@
+"""Resolve: link jurisdictions into one tree, inherit what children inherit, index delegations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
+from onewindow.dsl.model import (
+    Assessment,
+    CalendarOverride,
+    Chain,
+    Declared,
+    Delegation,
+    Department,
+    Facts,
+    Jurisdiction,
+    Matter,
+    SourceFile,
+    TestCase,
+)
+
+DEFAULT_CALENDAR = "cn"
+
+
+@dataclass(frozen=True)
+class DelegatedMatter:
+    """A matter a jurisdiction may handle because an ancestor delegated it (下放)."""
+
+    matter: Matter
+    owner: str
+    delegation: Delegation
+
+
+@dataclass
+class Workspace:
+    """The resolved jurisdictions of one folder tree: what the engine consumes.
+
+    Built once by `resolve()`; the models inside are frozen, the indexes are read-only by
+    convention. Names are unique across the tree, so a jurisdiction is found by its name.
+    """
+
+    root: str
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    children: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    requested: frozenset[str] = frozenset()
+
+    # ------------------------------------------------------------ tree
+
+    def parent_of(self, name: str) -> Jurisdiction | None:
+        j = self.jurisdictions[name]
+        if j.parent is None:
+            return None
+        return self.jurisdictions.get(j.parent.name)
+
+    def lineage(self, name: str) -> list[Jurisdiction]:
+        """The jurisdiction itself, then its parent, up to the top (cycles cut)."""
+        out: list[Jurisdiction] = []
+        seen: set[str] = set()
+        cur: Jurisdiction | None = self.jurisdictions.get(name)
+        while cur is not None and cur.name not in seen:
+            out.append(cur)
+            seen.add(cur.name)
+            cur = self.parent_of(cur.name)
+        return out
+
+    def descendants(self, name: str) -> Iterator[Jurisdiction]:
+        stack = list(self.children.get(name, ()))
+        seen: set[str] = set()
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            yield self.jurisdictions[n]
+            stack.extend(self.children.get(n, ()))
+
+    @cached_property
+    def roots(self) -> tuple[str, ...]:
+        return tuple(
+            n
+            for n, j in self.jurisdictions.items()
+            if j.parent is None or j.parent.name not in self.jurisdictions
+        )
+
+    # ------------------------------------------------------------ inheritance
+
+    def calendar_name(self, name: str) -> str:
+        """Calendar of a jurisdiction: its own `calendar`, else the nearest ancestor's, else cn."""
+        for j in self.lineage(name):
+            if j.calendar is not None:
+                return j.calendar.name
+        return DEFAULT_CALENDAR
+
+    def calendar_overrides(self, name: str) -> list[CalendarOverride]:
+        """Extra open/closed days of the jurisdiction and its ancestors (ancestors first)."""
+        out: list[CalendarOverride] = []
+        for j in reversed(self.lineage(name)):
+            out.extend(j.overrides)
+        return out
+
+    def departments(self, name: str) -> dict[str, Department]:
+        """Departments visible in a jurisdiction: its own override inherited ones of that name."""
+        out: dict[str, Department] = {}
+        for j in reversed(self.lineage(name)):
+            for d in j.departments:
+                out[d.name] = d
+        return out
+
+    def domains(self, name: str) -> dict[str, Declared]:
+        out: dict[str, Declared] = {}
+        for j in reversed(self.lineage(name)):
+            for d in j.domains:
+                out[d.name] = d
+        return out
+
+    def assessments(self, name: str) -> dict[str, tuple[str, Assessment]]:
+        """Assessments in force: own and inherited (nearest wins), as (owner, assessment)."""
+        out: dict[str, tuple[str, Assessment]] = {}
+        for j in reversed(self.lineage(name)):
+            for a in j.assessments:
+                out[a.name] = (j.name, a)
+        return out
+
+    # ------------------------------------------------------------ matters
+
+    def own_matters(self, name: str) -> dict[str, Matter]:
+        return {m.name: m for m in self.jurisdictions[name].matters}
+
+    def chains(self, name: str) -> dict[str, Chain]:
+        return {c.name: c for c in self.jurisdictions[name].chains}
+
+    @cached_property
+    def _delegated_in(self) -> dict[str, list[DelegatedMatter]]:
+        index: dict[str, list[DelegatedMatter]] = {}
+        for owner in self.jurisdictions.values():
+            held = self.held_matters_static(owner.name)
+            for d in owner.delegations:
+                for m_ref in d.matters:
+                    matter = held.get(m_ref.name)
+                    if matter is None:
+                        continue
+                    for to in d.to:
+                        index.setdefault(to.name, []).append(DelegatedMatter(matter, owner.name, d))
+        return index
+
+    def held_matters_static(self, name: str) -> dict[str, Matter]:
+        """Own matters plus those delegated down the parent chain (dates ignored)."""
+        held: dict[str, Matter] = {}
+        lineage = list(reversed(self.lineage(name)))
+        for i, j in enumerate(lineage):
+            current = self.own_matters(j.name)
+            if i > 0:
+                for d in lineage[i - 1].delegations:
+                    if any(t.name == j.name for t in d.to):
+                        for m in d.matters:
+                            if m.name in held and m.name not in current:
+                                current[m.name] = held[m.name]
+            held = current
+        return held
+
+    def delegated_in(self, name: str, as_of: dt.date | None = None) -> list[DelegatedMatter]:
+        """Matters delegated to this jurisdiction, in force on `as_of` (all when None)."""
+        items = self._delegated_in.get(name, [])
+        if as_of is None:
+            return list(items)
+        return [
+            i
+            for i in items
+            if (i.delegation.valid_from is None or i.delegation.valid_from <= as_of)
+        ]
+
+    def handled_matters(self, name: str, as_of: dt.date | None = None) -> dict[str, Matter]:
+        """Matters this jurisdiction handles on `as_of`: its own plus delegated-in ones."""
+        out = {m.name: m for m in (i.matter for i in self.delegated_in(name, as_of))}
+        out.update(self.own_matters(name))
+        return out
+
+    def delegated_out(self, name: str, as_of: dt.date | None = None) -> dict[str, set[str]]:
+        """matter name → children it is delegated to, on `as_of`."""
+        out: dict[str, set[str]] = {}
+        for d in self.jurisdictions[name].delegations:
+            if as_of is not None and d.valid_from is not None and d.valid_from > as_of:
+                continue
+            for m in d.matters:
+                out.setdefault(m.name, set()).update(t.name for t in d.to)
+        return out
+
+    # ------------------------------------------------------------ facts and tests
+
+    def facts_for(self, name: str) -> list[Facts]:
+        """Facts blocks about a jurisdiction: inside its block or top-level naming it."""
+        out = list(self.jurisdictions[name].facts) if name in self.jurisdictions else []
+        for f in self.files.values():
+            out.extend(
+                x for x in f.facts if x.jurisdiction is not None and x.jurisdiction.name == name
+            )
+        return out
+
+    def tests(self) -> list[tuple[str | None, TestCase]]:
+        """Every in-file test with the jurisdiction it sits in (None at top level)."""
+        out: list[tuple[str | None, TestCase]] = []
+        for j in self.jurisdictions.values():
+            out.extend((j.name, t) for t in j.tests)
+        for f in self.files.values():
+            out.extend((None, t) for t in f.tests)
+        return out
+
+
+def resolve(root: str, files: dict[str, SourceFile]) -> tuple[Workspace, list[Diagnostic]]:
+    """Index jurisdictions by name and link parents to children; report duplicates and cycles."""
+    diagnostics: list[Diagnostic] = []
+    ws = Workspace(root=root, files=files)
+    for f in files.values():
+        for j in f.jurisdictions:
+            if j.name in ws.jurisdictions:
+                first = ws.jurisdictions[j.name]
+                diagnostics.append(
+                    error(
+                        "OW110",
+                        j.span,
+                        f"jurisdiction '{j.name}' is declared twice",
+                        f"rename one or merge them; the other is at {first.span}",
+                        related=((first.span, "also declared here"),),
+                    )
+                )
+                continue
+            ws.jurisdictions[j.name] = j
+    children: dict[str, list[str]] = {}
+    for j in ws.jurisdictions.values():
+        if j.parent is None:
+            continue
+        if j.parent.name not in ws.jurisdictions:
+            diagnostics.append(
+                error(
+                    "OW105",
+                    j.parent.span,
+                    f"unknown parent jurisdiction '{j.parent.name}'",
+                    did_you_mean(j.parent.name, ws.jurisdictions)
+                    or "declare it in a file of this folder tree (under the jurisdictions root)",
+                )
+            )
+            continue
+        children.setdefault(j.parent.name, []).append(j.name)
+    ws.children = {k: tuple(v) for k, v in children.items()}
+    diagnostics.extend(_parent_cycles(ws))
+    return ws, diagnostics
+
+
+def _parent_cycles(ws: Workspace) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    reported: set[str] = set()
+    for name in ws.jurisdictions:
+        path: list[str] = []
+        cur: str | None = name
+        while cur is not None and cur in ws.jurisdictions and cur not in path:
+            path.append(cur)
+            p = ws.jurisdictions[cur].parent
+            cur = p.name if p else None
+        if cur is not None and cur in path:
+            cycle = path[path.index(cur) :]
+            if reported.isdisjoint(cycle):
+                reported.update(cycle)
+                j = ws.jurisdictions[cur]
+                assert j.parent is not None
+                out.append(
+                    error(
+                        "OW140",
+                        j.parent.span,
+                        "parents form a cycle: " + " → ".join([*cycle, cur]),
+                        "a jurisdiction cannot be its own ancestor; fix one 'parent' line",
+                    )
+                )
+    return out

@@ -1,0 +1,1 @@
+"""Engine: metrics, calendar, simulation, scoring, run store (engine/)."""

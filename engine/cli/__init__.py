@@ -1,0 +1,1 @@
+"""Command line: the one place that prints (a view over the engine)."""

@@ -1,0 +1,26 @@
+"""Entry point of the `onewindow` command: registers every subcommand."""
+
+from __future__ import annotations
+
+import typer
+from onewindow.engine.cli import check_cmd
+from onewindow.engine.cli.common import UserError, report_user_error
+
+app = typer.Typer(
+    name="onewindow",
+    help="Describe, check, simulate and score one-window service reforms (一窗受理).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+check_cmd.register(app)
+
+
+def main() -> None:
+    """Run the CLI; user errors print plainly and exit 2, never as a traceback."""
+    try:
+        app()
+    except UserError as exc:  # raised outside a command body (rare)
+        report_user_error(exc)

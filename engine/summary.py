@@ -1,0 +1,57 @@
+"""What a checked tree contains, per jurisdiction: the data behind `onewindow summary`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from onewindow.dsl.resolve import Workspace
+
+
+@dataclass(frozen=True)
+class JurisdictionSummary:
+    name: str
+    level: str
+    parent: str | None
+    depth: int
+    matters: int
+    delegated_in: int
+    chains: int
+    halls: int
+    windows: int
+    delegated_out: int
+    targets: int
+    assessments: int
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def summarize(ws: Workspace, as_of: dt.date | None = None) -> list[JurisdictionSummary]:
+    """One row per jurisdiction, in tree order (parents before children)."""
+    rows: list[JurisdictionSummary] = []
+
+    def visit(name: str, depth: int) -> None:
+        j = ws.jurisdictions[name]
+        rows.append(
+            JurisdictionSummary(
+                name=name,
+                level=j.level.value if j.level else "?",
+                parent=j.parent.name if j.parent else None,
+                depth=depth,
+                matters=len(j.matters),
+                delegated_in=len({i.matter.name for i in ws.delegated_in(name, as_of)}),
+                chains=len(j.chains),
+                halls=len(j.halls),
+                windows=sum(len(h.windows) for h in j.halls),
+                delegated_out=len(ws.delegated_out(name, as_of)),
+                targets=len(j.targets),
+                assessments=len(j.assessments),
+            )
+        )
+        for child in sorted(ws.children.get(name, ())):
+            visit(child, depth + 1)
+
+    for root in sorted(ws.roots):
+        visit(root, 0)
+    return rows

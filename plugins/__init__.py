@@ -1,0 +1,1 @@
+"""Plugin surface: hook specifications and the plugin manager (plugins/)."""

@@ -1,0 +1,1 @@
+"""Built-in rules, metrics and calendars, registered like any third-party plugin."""

@@ -1,0 +1,56 @@
+"""Built-in simulated metrics: names the intake simulation reports for each run."""
+
+from __future__ import annotations
+
+from onewindow.plugins.api import MetricSpec
+from onewindow.plugins.hookspecs import hookimpl
+
+SPECS: list[MetricSpec] = [
+    MetricSpec(
+        "trips_le1_share",
+        "simulated",
+        "share of cases with at most one trip (最多跑一次)",
+        "%",
+        True,
+    ),
+    MetricSpec("zero_trip_share", "simulated", "share of cases with no trip (零上门)", "%", True),
+    MetricSpec("mean_trips", "simulated", "mean trips per case", "trips"),
+    MetricSpec("mean_wait_minutes", "simulated", "mean queue wait at the window", "minutes"),
+    MetricSpec("p90_wait_minutes", "simulated", "90th percentile of the queue wait", "minutes"),
+    MetricSpec("window_utilisation", "simulated", "busy share of window staff time", "%", True),
+    MetricSpec(
+        "on_time_rate", "simulated", "share of cases decided by their promised deadline", "%", True
+    ),
+    MetricSpec(
+        "mean_decision_workdays",
+        "simulated",
+        "mean working days from acceptance to decision",
+        "workdays",
+    ),
+    MetricSpec(
+        "local_share",
+        "simulated",
+        "share of cases handled at township or village level (就近办)",
+        "%",
+        True,
+    ),
+    MetricSpec(
+        "one_window_case_share",
+        "simulated",
+        "share of cases accepted at a one-window counter",
+        "%",
+        True,
+    ),
+    MetricSpec(
+        "immediate_case_share",
+        "simulated",
+        "share of cases finished at once (即来即办办件比例)",
+        "%",
+        True,
+    ),
+]
+
+
+@hookimpl
+def onewindow_metrics() -> list[MetricSpec]:
+    return SPECS
