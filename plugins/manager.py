@@ -61,7 +61,9 @@ def get_plugin_manager(
     for name in extra:
         if pm.has_plugin(name):
             continue
-        pm.register(import_plugin(name), name=name)
+        module = import_plugin(name)
+        if not pm.is_registered(module):
+            pm.register(module, name=name)
     return pm
 
 

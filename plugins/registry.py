@@ -112,15 +112,19 @@ class Registry:
             if name in self.plugin_names() or name in self.load_errors:
                 continue
             try:
-                self.pm.register(import_plugin(name), name=name)
-                added = True
+                module = import_plugin(name)
             except PluginLoadError as exc:
                 self.load_errors[name] = exc.reason
+                continue
+            if not self.pm.is_registered(module):
+                self.pm.register(module, name=name)
+                added = True
         if added:
             self._gather()
 
     def plugin_names(self) -> set[str]:
         names = {n for n, p in self.pm.list_name_plugin() if p is not None}
+        names |= {getattr(p, "__name__", n) for n, p in self.pm.list_name_plugin() if p is not None}
         names |= {d.project_name.replace("-", "_") for _, d in self.pm.list_plugin_distinfo()}
         return names
 
