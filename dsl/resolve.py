@@ -167,11 +167,7 @@ class Workspace:
         items = self._delegated_in.get(name, [])
         if as_of is None:
             return list(items)
-        return [
-            i
-            for i in items
-            if (i.delegation.valid_from is None or i.delegation.valid_from <= as_of)
-        ]
+        return [i for i in items if _starts_by(i.delegation, as_of)]
 
     def handled_matters(self, name: str, as_of: dt.date | None = None) -> dict[str, Matter]:
         """Matters this jurisdiction handles on `as_of`: its own plus delegated-in ones."""
@@ -183,7 +179,7 @@ class Workspace:
         """matter name → children it is delegated to, on `as_of`."""
         out: dict[str, set[str]] = {}
         for d in self.jurisdictions[name].delegations:
-            if as_of is not None and d.valid_from is not None and d.valid_from > as_of:
+            if as_of is not None and not _starts_by(d, as_of):
                 continue
             for m in d.matters:
                 out.setdefault(m.name, set()).update(t.name for t in d.to)
@@ -208,6 +204,12 @@ class Workspace:
         for f in self.files.values():
             out.extend((None, t) for t in f.tests)
         return out
+
+
+def _starts_by(item: Delegation, as_of: dt.date) -> bool:
+    """A dated item holds from its `from` date, else from its `by` date (engine/dated.py)."""
+    start = item.valid_from if item.valid_from is not None else item.due_by
+    return start is None or start <= as_of
 
 
 def resolve(root: str, files: dict[str, SourceFile]) -> tuple[Workspace, list[Diagnostic]]:

@@ -108,16 +108,25 @@ def onewindow_calendar(name: str) -> Any:
 
 
 @hookspec(firstresult=True)
-def onewindow_route_applicant(applicant: Any, windows: list[Any], now: float) -> Any:
-    """Pick the window an arriving applicant queues at.
+def onewindow_router(jurisdiction: str, hall: str) -> Any:
+    """Return the function that picks the window an arriving applicant queues at.
 
-    Stops at first non-None result; the built-in router (shortest expected wait) is
-    `trylast`, so any plugin that returns a window wins.
+    Called once per hall and run (not per applicant, so routing stays fast). The function
+    is called as ``route(matter, windows, now) -> window`` where `windows` are the
+    eligible `WindowState`s (read only: `.name`, `.kind`, `.staff`, `.free` — a heap of
+    the minutes at which each server is next free) and `now` is the arrival minute.
+    Stops at first non-None result; the built-in shortest-expected-wait router is
+    `trylast`, so any plugin that returns a function wins.
 
-    :param applicant: the arriving case (matter, channel, …); read only.
-    :param windows: the eligible windows with their current queue state; read only.
-    :param now: simulation time in minutes since the start of the run.
-    :returns: one element of `windows`, or None to let the next plugin decide.
+    :param jurisdiction: name of the jurisdiction owning the hall.
+    :param hall: name of the hall.
+    :returns: a routing function, or None to let the next plugin decide.
+
+    Example::
+
+        @hookimpl
+        def onewindow_router(jurisdiction, hall):
+            return lambda matter, windows, now: windows[0]   # always the first window
     """
 
 

@@ -7,13 +7,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pluggy
+
 from onewindow.plugins import hookspecs
 
 ENTRY_POINT_GROUP = "onewindow"
 
 #: Built-in plugins, registered through the same hooks as third-party ones (like pytest's
 #: `default_plugins`). Modules under `onewindow.plugins.builtin`.
-DEFAULT_PLUGINS: tuple[str, ...] = ("metrics_static", "metrics_sim", "metrics_facts", "settings")
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "metrics_static",
+    "metrics_sim",
+    "metrics_facts",
+    "settings",
+    "routing",
+    "calendar_cn",
+)
 
 #: Built-ins that cannot be disabled.
 ESSENTIAL_PLUGINS: frozenset[str] = frozenset({"metrics_static"})

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
+
 from onewindow.plugins.api import LintRule, MetricSpec, RuleKind, SettingSpec
 from onewindow.plugins.manager import PluginLoadError, get_plugin_manager, import_plugin
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import typer
-from onewindow.engine.cli import check_cmd
+
+from onewindow.engine.cli import calendar_cmd, check_cmd
 from onewindow.engine.cli.common import UserError, report_user_error
 
 app = typer.Typer(
@@ -16,6 +17,7 @@ app = typer.Typer(
 )
 
 check_cmd.register(app)
+calendar_cmd.register(app)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from onewindow.dsl.model import Handling, LimitKind, OnlineDepth, TimeUnit, WindowKind
 from onewindow.dsl.resolve import Workspace
+from onewindow.engine.dated import limit_on
 from onewindow.plugins.api import MetricSpec
 from onewindow.plugins.hookspecs import hookimpl
 
@@ -85,14 +86,11 @@ def promised_workdays(ws: Workspace, name: str, as_of: dt.date | None, subject=N
     node = ws.handled_matters(name, as_of).get(subject) or ws.chains(name).get(subject)
     if node is None:
         return None
-    best = None
-    for lim in node.limits:
-        if lim.kind is not LimitKind.promised or lim.unit is not TimeUnit.workdays:
-            continue
-        if as_of is not None and lim.valid_from is not None and lim.valid_from > as_of:
-            continue
-        if best is None or (lim.valid_from or dt.date.min) >= (best.valid_from or dt.date.min):
-            best = lim
+    best = limit_on(
+        (lim for lim in node.limits if lim.unit is TimeUnit.workdays),
+        LimitKind.promised,
+        as_of or dt.date.max,
+    )
     return None if best is None else best.amount
 
 

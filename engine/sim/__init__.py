@@ -1,0 +1,1 @@
+"""Intake simulation internals: plan (model → streams), replication loop, run metrics."""

@@ -1,0 +1,205 @@
+"""Intake simulation: the public entry point (seeded, reproducible, replicated).
+
+`simulate(workspace, registry, options)` compiles the workspace into a plan (engine/sim/plan.py),
+runs `options.replications` independent replications over `options.days` calendar days from
+`options.start` (engine/sim/replication.py), and returns every case plus metrics averaged
+over replications with 95% confidence intervals. Replication r of seed s always draws from
+`SeedSequence([s, r])`, so the same inputs give identical results on any machine, and two
+variants run with the same seed share their random numbers (common random numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import warnings as warnings_module
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+
+from onewindow.dsl.resolve import Workspace
+from onewindow.engine.calendar import ProvisionalYearWarning, calendar_for
+from onewindow.engine.results import CaseTable, MetricValue, SimOptions, SimulationResult, mean_ci
+from onewindow.engine.sim.metrics import Columns, channel_names, combine, replication_metrics
+from onewindow.engine.sim.plan import build_plan
+from onewindow.engine.sim.replication import DayIndex, day_index, run_replication
+from onewindow.plugins.registry import PluginError, Registry, first_result
+
+#: Calendar days indexed beyond the horizon so deadlines and decisions land on real days.
+DEADLINE_MARGIN_DAYS = 400
+
+Progress = Callable[[int, int], None]
+
+
+def onewindow_version() -> str:
+    try:
+        return version("onewindow")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def source_hash(ws: Workspace) -> str:
+    """SHA-256 over the workspace's files (path and content), in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(ws.files):
+        digest.update(path.encode())
+        digest.update(ws.files[path].model_dump_json(exclude_none=True).encode())
+    return digest.hexdigest()
+
+
+def _calendars(
+    ws: Workspace, registry: Registry, names: set[str], start: dt.date, horizon: int, length: int
+) -> tuple[dict[str, DayIndex], list[str]]:
+    out: dict[str, DayIndex] = {}
+    warnings: list[str] = []
+    days = [start + dt.timedelta(days=i) for i in range(length)]
+    horizon_years = set(range(start.year, (start + dt.timedelta(days=horizon - 1)).year + 1))
+    for name in sorted(names):
+        cal = calendar_for(ws, name, registry)
+        with warnings_module.catch_warnings():
+            # the margin past the horizon may reach provisional years: only the horizon's count
+            warnings_module.simplefilter("ignore", ProvisionalYearWarning)
+            is_open = [cal.is_workday(d) for d in days]
+        appointment = []
+        for d, o in zip(days, is_open, strict=True):
+            ov = cal.override_on(d) if o else None
+            appointment.append(bool(ov is not None and ov.open and d.weekday() >= 5))
+        out[name] = day_index(is_open, appointment)
+        for year in cal.provisional_years:
+            text = cal.provisional_warning(year)
+            if year in horizon_years and text not in warnings:
+                warnings.append(text)
+    return out, warnings
+
+
+def _routers(plan, registry: Registry) -> dict[tuple[str, str], Callable]:
+    routers = {}
+    for hp in plan.halls:
+        found = first_result(
+            registry.pm, "onewindow_router", jurisdiction=hp.jurisdiction, hall=hp.name
+        )
+        if found is None or not callable(found[1]):
+            plugin = found[0] if found else "(none)"
+            raise PluginError(
+                plugin,
+                "onewindow_router",
+                f"returned {found[1] if found else None!r}, expected a function",
+            )
+        routers[(hp.jurisdiction, hp.name)] = _checked_router(found[0], found[1])
+    return routers
+
+
+def _checked_router(plugin: str, route: Callable) -> Callable:
+    """Wrap a plugin's router so a bad answer names the plugin instead of corrupting the run."""
+    if plugin.startswith("builtin:"):
+        return route
+
+    def checked(matter, windows, now):
+        try:
+            chosen = route(matter, windows, now)
+        except Exception as exc:
+            raise PluginError(
+                plugin, "onewindow_router", f"raised {type(exc).__name__}: {exc}"
+            ) from exc
+        if not any(chosen is w for w in windows):
+            raise PluginError(
+                plugin, "onewindow_router", f"returned {chosen!r}, not one of the eligible windows"
+            )
+        return chosen
+
+    return checked
+
+
+def _add_cases(cols: Columns, rep: int, start: dt.date, table: CaseTable) -> None:
+    """Add one replication's cases to the table, converted to Python values when read."""
+    n = cols.size
+    if n == 0:
+        return
+    d = cols.data
+    epoch = np.datetime64(start.isoformat(), "D")
+
+    def as_dates(arr: np.ndarray) -> list[dt.date | None]:
+        days = np.where(arr >= 0, epoch + arr.astype("timedelta64[D]"), np.datetime64("NaT"))
+        return days.astype("datetime64[D]").tolist()
+
+    def labels(names: list[str], codes: np.ndarray) -> list[str]:
+        return np.array(names, dtype=object)[codes].tolist()
+
+    def build(first: int) -> dict[str, list]:
+        return {
+            "rep": [rep] * n,
+            "case": list(range(first + 1, first + n + 1)),
+            "jurisdiction": labels(cols.jurisdictions, d["jurisdiction"]),
+            "level": labels(cols.levels, d["jurisdiction"]),
+            "matter": labels(cols.matters, d["matter"]),
+            "kind": labels(cols.kinds, d["matter"]),
+            "channel": channel_names(d["channel"]).tolist(),
+            "window": labels(cols.window_names, d["window"]),
+            "trips": d["trips"].tolist(),
+            "trip_causes": d["causes"].tolist(),
+            "wait_minutes": d["wait"].tolist(),
+            "service_minutes": d["service"].tolist(),
+            "arrival_day": as_dates(d["arrival"]),
+            "accept_day": as_dates(d["accept"]),
+            "deadline_day": as_dates(d["deadline"]),
+            "finish_day": as_dates(d["finish"]),
+            "on_time": d["on_time"].tolist(),
+            "outcome": np.where(d["served"], "finished", "unserved").tolist(),
+        }
+
+    table.add_block(n, build)
+
+
+def simulate(
+    ws: Workspace,
+    registry: Registry,
+    options: SimOptions,
+    progress: Progress | None = None,
+) -> SimulationResult:
+    """Run the intake simulation; never prints. Raises CalendarError or PluginError."""
+    as_of = options.as_of or options.start
+    plan = build_plan(ws, as_of, options.jurisdictions)
+    names = {hp.calendar_key for hp in plan.halls}
+    calendars, cal_warnings = _calendars(
+        ws, registry, names, options.start, options.days, options.days + DEADLINE_MARGIN_DAYS
+    )
+    routers = _routers(plan, registry)
+    table = CaseTable()
+    per_rep: dict[tuple[str, str, str], list[float | None]] = {}
+    total = max(1, len(plan.halls)) * options.replications
+    for rep in range(options.replications):
+        rng = np.random.default_rng(np.random.SeedSequence([options.seed, rep]))
+        done_before = rep * max(1, len(plan.halls))
+
+        def tick(day: int, done_before: int = done_before) -> None:
+            if progress is not None:
+                progress(done_before + day, total)
+
+        raw = run_replication(plan, options.days, calendars, routers, rng, tick)
+        cols = combine(raw)
+        for scope, subject, metric, value in replication_metrics(raw, cols):
+            per_rep.setdefault((scope, subject, metric), []).append(value)
+        _add_cases(cols, rep, options.start, table)
+    metrics = []
+    for (scope, subject, metric), values in per_rep.items():
+        mean, low, high = mean_ci([v for v in values if v is not None])
+        metrics.append(
+            MetricValue(
+                metric=metric,
+                scope=scope,
+                subject=subject,
+                value=mean,
+                ci_low=low,
+                ci_high=high,
+                n=sum(v is not None for v in values),
+            )
+        )
+    return SimulationResult(
+        options=options,
+        source_hash=source_hash(ws),
+        cases=table,
+        metrics=metrics,
+        warnings=plan.warnings + cal_warnings,
+        version=onewindow_version(),
+    )
