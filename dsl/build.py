@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lark import Token, Transformer, Tree, v_args
+
 from onewindow.dsl import vocab
 from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
 from onewindow.dsl.model import (

@@ -6,8 +6,9 @@ import difflib
 from collections.abc import Iterable
 from enum import StrEnum
 
-from onewindow.dsl.model import Span
 from pydantic import BaseModel, ConfigDict
+
+from onewindow.dsl.model import Span
 
 
 class Severity(StrEnum):

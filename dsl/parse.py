@@ -9,6 +9,7 @@ from functools import cache
 from lark import Lark, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternRE, TerminalDef
+
 from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
 from onewindow.dsl.model import Span
 

@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from onewindow.dsl.diagnostics import Diagnostic, Severity
 from rich.cells import cell_len
+
+from onewindow.dsl.diagnostics import Diagnostic, Severity
 
 
 def _read_lines(path: str) -> list[str] | None:

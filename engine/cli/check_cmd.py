@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from rich.table import Table
+
 from onewindow.dsl.check import CheckResult, check
 from onewindow.dsl.load import LoadError
 from onewindow.dsl.render import SourceLines, render_text, summary, to_json
@@ -25,7 +27,6 @@ from onewindow.engine.cli.common import (
 )
 from onewindow.engine.summary import summarize
 from onewindow.plugins.registry import PluginError
-from rich.table import Table
 
 PathsArg = Annotated[list[str], typer.Argument(help="Jurisdiction files or folders.")]
 
