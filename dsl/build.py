@@ -32,6 +32,7 @@ from onewindow.dsl.model import (
     Include,
     Jurisdiction,
     Limit,
+    LintSetting,
     Material,
     MaterialSource,
     Matter,
@@ -244,6 +245,25 @@ class _Builder(Transformer):
     def setting(self, meta: Any, c: list[Any]) -> Stmt:
         span = self.span(meta)
         return Stmt("setting", Setting(key=c[0].name, value=c[1], span=span), span)
+
+    @v_args(meta=True)
+    def lint_rule(self, meta: Any, c: list[Any]) -> Stmt | None:
+        span = self.span(meta)
+        severity = {"关闭": "off", "错误": "error", "警告": "warning", "提示": "info"}.get(
+            c[1].name, c[1].name
+        )
+        if severity not in ("error", "warning", "info", "off"):
+            self.diagnostics.append(
+                error(
+                    "OW101",
+                    c[1].span,
+                    f"unknown lint severity '{c[1].name}'",
+                    did_you_mean(c[1].name, ["error", "warning", "info", "off"])
+                    or "use error, warning, info or off",
+                )
+            )
+            return None
+        return Stmt("lint", LintSetting(rule=c[0].name, severity=severity, span=span), span)
 
     @v_args(meta=True)
     def param(self, meta: Any, c: list[Any]) -> Setting:
@@ -842,6 +862,9 @@ class _Builder(Transformer):
 
     @v_args(meta=True)
     def expect_status(self, meta: Any, c: list[Any]) -> Expectation:
+        due_by = self.date(c[1]) if isinstance(c[1], Token) else None
+        if isinstance(c[1], Token):
+            c = [c[0], c[2]]
         status = c[1].name
         if status not in ("met", "missed", "pending", "达成", "未达成", "待定"):
             self.diagnostics.append(
@@ -853,7 +876,9 @@ class _Builder(Transformer):
                 )
             )
         status = {"达成": "met", "未达成": "missed", "待定": "pending"}.get(status, status)
-        return Expectation(path=("target", c[0].name), status=status, span=self.span(meta))
+        return Expectation(
+            path=("target", c[0].name), due_by=due_by, status=status, span=self.span(meta)
+        )
 
     # ------------------------------------------------------------ top
 
@@ -885,6 +910,7 @@ _LISTS = {
     "test": "tests",
     "plugins": "plugins",
     "setting": "settings",
+    "lint": "lint",
 }
 
 

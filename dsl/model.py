@@ -465,9 +465,13 @@ class Facts(Node):
 
 
 class Expectation(Node):
-    """An expected score (`expect A.B = 10`) or target status (`expect target m met`)."""
+    """An expected score (`expect A.B = 10`) or target status (`expect target m met`).
+
+    `due_by` picks one of several targets on the same metric (`expect target m by DATE met`).
+    """
 
     path: tuple[str, ...]
+    due_by: dt.date | None = None
     value: Quantity | None = None
     status: str | None = None
     span: Span
@@ -518,6 +522,14 @@ class PluginUse(Node):
     span: Span
 
 
+class LintSetting(Node):
+    """`lint CODE SEVERITY`: change a lint rule's severity here and below (off silences it)."""
+
+    rule: str
+    severity: Literal["error", "warning", "info", "off"]
+    span: Span
+
+
 class Jurisdiction(Node):
     """A jurisdiction (行政区划) at any level, with everything declared in its file(s)."""
 
@@ -544,6 +556,7 @@ class Jurisdiction(Node):
     tests: tuple[TestCase, ...] = ()
     plugins: tuple[PluginUse, ...] = ()
     settings: tuple[Setting, ...] = ()
+    lint: tuple[LintSetting, ...] = ()
 
 
 class SourceFile(Node):

@@ -71,10 +71,11 @@ STATEMENT_EXAMPLES: dict[str, str] = {
     "findings": "findings 统一建设要求 2",
     "event": "event 媒体曝光 1",
     "test": 'test "两处不达标扣10分" { jurisdiction 兰山街道  as of 2019-12-31 ... }',
-    "expect": "expect 六统一.统一建设要求 = 5",
+    "expect": "expect 六统一.统一建设要求 = 5   or   expect target one_window_share by 2018-12-31 met",
     "include": 'include "common/matters.ow"',
     "plugins": 'plugins "onewindow_sidian"',
     "set": "set grid_cadres = 12",
+    "lint": "lint OW201 off",
 }
 
 _TERMINAL_WORDS: dict[str, str] = {

@@ -222,7 +222,8 @@ def _jurisdiction(ws: Workspace, j: Jurisdiction, vocab: Vocabulary) -> list[Dia
             for d in w.domains:
                 out.extend(_domain(ws, j, d))
             for m in w.matters:
-                out.extend(_matter_ref(ws, j, m, held, lineage_matters))
+                if m.name not in ws.chains(j.name):  # a window may take a chain (一件事)
+                    out.extend(_matter_ref(ws, j, m, held, lineage_matters))
     out.extend(_delegations(ws, j))
     for t in j.targets:
         out.extend(_metric(t.metric, vocab))

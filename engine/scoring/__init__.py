@@ -1,0 +1,1 @@
+"""Scoring: metrics from three sources, rule kinds, scorecards with explanations."""
