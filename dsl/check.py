@@ -54,10 +54,14 @@ def check(
     lint: bool = False,
     registry: Registry | None = None,
     cache: ParseCache | None = None,
+    overlays: Iterable[str | Path] = (),
 ) -> CheckResult:
-    """Load and validate the tree of `paths`; raises `LoadError` for unusable paths."""
+    """Load and validate the tree of `paths` (with reform `overlays` applied, dsl/overlay.py).
+
+    Raises `LoadError` for unusable paths.
+    """
     registry = registry or Registry.build(plugins)
-    loaded = load(list(paths), cache=cache)
+    loaded = load(list(paths), cache=cache, overlays=list(overlays))
     ws = loaded.workspace
     file_plugins = [u.name for f in ws.files.values() for u in f.plugins]
     file_plugins += [u.name for j in ws.jurisdictions.values() for u in j.plugins]

@@ -13,6 +13,7 @@ Numbering, by what the code is about:
 - OW140–OW149: the tree: parents, levels, includes and fragments
 - OW150–OW159: plugins and their settings and rule kinds
 - OW160–OW169: assessments (考核)
+- OW170–OW179: overlays (reforms applied on top of a tree)
 
 Status: `stable` codes keep their meaning; `preview` codes may still change meaning or
 severity; `removed` codes are no longer emitted and their number is never given to
@@ -143,6 +144,11 @@ _TABLE: tuple[tuple[str, str, Severity, Status, str], ...] = (
     # ------------------------------------------------------------ assessments
     ("OW160", "fold into unknown assessment", _E, _STABLE,
      "'folds into' names an assessment not declared here or in an ancestor."),
+    # ------------------------------------------------------------ overlays
+    ("OW170", "overlay changes an unknown jurisdiction", _E, _STABLE,
+     "An overlay (reform) file names a jurisdiction the base tree does not declare."),
+    ("OW171", "overlay item outside a jurisdiction", _E, _STABLE,
+     "An overlay file has a statement outside 'jurisdiction NAME { … }'."),
 )  # fmt: skip
 
 CODES: dict[str, CodeInfo] = {row[0]: CodeInfo(*row) for row in _TABLE}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from onewindow.dsl.build import RawJurisdiction, Stmt, TopItem, assemble, transform
-from onewindow.dsl.diagnostics import Diagnostic, error
+from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
 from onewindow.dsl.model import Facts, PluginUse, SourceFile, Span, TestCase
+from onewindow.dsl.overlay import merge
 from onewindow.dsl.parse import parse_text
 from onewindow.dsl.resolve import Workspace, resolve
 
@@ -28,11 +30,16 @@ class LoadError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """A path as users see it: relative to the working directory when below it."""
+    """A path as users see it: relative to the working directory when at most two levels up."""
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
+        pass
+    try:
+        rel = os.path.relpath(path, Path.cwd())
+    except ValueError:  # another drive
         return str(path)
+    return rel if rel.split(os.sep)[:3].count("..") <= 2 else str(path)
 
 
 def find_root(path: Path) -> Path:
@@ -139,6 +146,8 @@ class _Loader:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     included: set[Path] = field(default_factory=set)
     shown: dict[Path, str] = field(default_factory=dict)
+    overlays: dict[str, list[RawJurisdiction]] = field(default_factory=dict)
+    applied: set[str] = field(default_factory=set)
 
     def show(self, path: Path) -> str:
         if path not in self.shown:
@@ -230,8 +239,33 @@ class _Loader:
                 out.append(item)
         return out
 
+    def apply_overlays(self, raw: RawJurisdiction) -> RawJurisdiction:
+        for change in self.overlays.get(raw.name, ()):
+            raw = merge(raw, change)
+            self.applied.add(raw.name)
+        return raw
+
+    def read_overlay(self, path: Path) -> None:
+        """Parse an overlay file; its jurisdiction blocks change the base tree's ones."""
+        for item in self.expand(self.parsed(path).items, path, (path,), False):
+            if isinstance(item, RawJurisdiction):
+                self.overlays.setdefault(item.name, []).append(item)
+            else:
+                self.diagnostics.append(
+                    error(
+                        "OW171",
+                        item.span,
+                        f"an overlay can only change jurisdictions; '{item.key}' is outside one",
+                        "put it inside 'jurisdiction NAME { … }' naming the jurisdiction it changes",
+                    )
+                )
+
     def source_file(self, path: Path) -> SourceFile:
         items = self.expand(self.parsed(path).items, path, (path,), False)
+        items = [
+            self.apply_overlays(item) if isinstance(item, RawJurisdiction) else item
+            for item in items
+        ]
         jurisdictions = []
         facts: list[Facts] = []
         tests: list[TestCase] = []
@@ -286,8 +320,15 @@ class Loaded:
     requested_files: list[str]
 
 
-def load(paths: list[str | Path], cache: ParseCache | None = None) -> Loaded:
-    """Load every `.ow` file of the tree the paths belong to; keep diagnostics of the paths."""
+def load(
+    paths: list[str | Path],
+    cache: ParseCache | None = None,
+    overlays: Sequence[str | Path] = (),
+) -> Loaded:
+    """Load every `.ow` file of the tree the paths belong to; keep diagnostics of the paths.
+
+    `overlays` are reform files (dsl/overlay.py) applied on top of the tree.
+    """
     if not paths:
         raise LoadError("no path given", "pass a jurisdiction file or folder, e.g. jurisdictions/")
     cache = cache or DEFAULT_CACHE
@@ -312,9 +353,16 @@ def load(paths: list[str | Path], cache: ParseCache | None = None) -> Loaded:
     for p in given:
         if p.is_file() and p not in all_files:
             all_files.append(p)
+    overlay_paths: list[Path] = []
+    for p in overlays:
+        path = Path(p)
+        if not path.is_file():
+            raise LoadError(f"no such overlay file: {p}", "pass the reform file to apply")
+        overlay_paths.append(path.resolve())
+        loader.read_overlay(path.resolve())
+        loader.diagnostics.extend(loader.parsed(path.resolve()).diagnostics)
     # a file included by another is a fragment, not a standalone file
-    for path in all_files:
-        _collect_includes(loader, path)
+    loader.included = _fragments(loader, all_files)
     files: dict[str, SourceFile] = {}
     for path in all_files:
         if path in loader.included:
@@ -325,14 +373,32 @@ def load(paths: list[str | Path], cache: ParseCache | None = None) -> Loaded:
         files[sf.path] = sf
     for path in loader.included:
         loader.diagnostics.extend(loader.parsed(path).diagnostics)
+    for name, changes in loader.overlays.items():
+        if name not in loader.applied:
+            for change in changes:
+                loader.diagnostics.append(
+                    error(
+                        "OW170",
+                        change.span,
+                        f"the overlay changes jurisdiction '{name}', which the tree does not declare",
+                        did_you_mean(
+                            name, [j.name for f in files.values() for j in f.jurisdictions]
+                        )
+                        or "name a jurisdiction of the base tree",
+                    )
+                )
     workspace, res_diags = resolve(display_path(root), files)
     requested = [loader.show(p) for p in all_files if any(p == g or g in p.parents for g in given)]
+    requested += [loader.show(p) for p in overlay_paths]
     workspace.requested = frozenset(requested)
     diagnostics = _dedupe(loader.diagnostics + res_diags)
     return Loaded(workspace=workspace, diagnostics=diagnostics, requested_files=requested)
 
 
-def _collect_includes(loader: _Loader, path: Path) -> None:
+def _include_targets(loader: _Loader, path: Path) -> set[Path]:
+    """Files a file includes (anywhere in it), as resolved paths that exist."""
+    out: set[Path] = set()
+
     def visit(items: list[TopItem]) -> None:
         for item in items:
             if isinstance(item, RawJurisdiction):
@@ -341,9 +407,32 @@ def _collect_includes(loader: _Loader, path: Path) -> None:
                 raw = Path(item.value.path)
                 target = (path.parent / raw).resolve() if not raw.is_absolute() else raw.resolve()
                 if target.is_file():
-                    loader.included.add(target)
+                    out.add(target)
 
     visit(loader.parsed(path).items)
+    return out
+
+
+def _fragments(loader: _Loader, files: list[Path]) -> set[Path]:
+    """Files reached by includes from the files nobody includes.
+
+    A file in an include loop that no standalone file reaches stays standalone, so the loop
+    is reported (OW141) instead of every file in it silently disappearing.
+    """
+    targets = {p: _include_targets(loader, p) for p in files}
+    included = set().union(*targets.values()) if targets else set()
+    fragments: set[Path] = set()
+    stack = [p for p in files if p not in included]
+    seen: set[Path] = set(stack)
+    while stack:
+        for t in targets.get(stack.pop(), set()):
+            fragments.add(t)
+            if t not in seen:
+                seen.add(t)
+                if t not in targets:
+                    targets[t] = _include_targets(loader, t)
+                stack.append(t)
+    return fragments
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

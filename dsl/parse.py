@@ -250,7 +250,10 @@ def _diagnose_token(
 ) -> tuple[Diagnostic, int]:
     """Turn an unexpected token into a diagnostic and the index of the line to blank."""
     tok = e.token
-    expected = set(e.expected)
+    # the LALR table merges look-aheads of different contexts; keep what this state accepts
+    # (lark's accepts() skips terminals whose names are not upper case, such as 工作日)
+    accepted = e.interactive_parser.accepts()
+    expected = {t for t in e.expected if t in accepted or not t.isupper()} or set(e.expected)
     line_no, col = tok.line or 1, tok.column or 1
     if tok.type == "$END":
         return _diagnose_eof(lines, path), len(lines) - 1
@@ -328,12 +331,15 @@ def _diagnose_eof(lines: list[str], path: str) -> Diagnostic:
             "this block is never closed: the file ends before its '}'",
             "add the missing '}' where the block should end",
         )
-    last = len(lines)
+    last = len(lines) - 1
+    while last > 0 and _strip_comment(lines[last]).strip() == "":
+        last -= 1
+    text = _strip_comment(lines[last]).rstrip() if lines else ""
     return error(
         "OW002",
-        _span(path, last, len(lines[-1]) + 1 if lines else 1),
+        _span(path, last + 1, len(text) + 1),
         "the file ends in the middle of a statement",
-        _example_hint(lines[-1], grammar()) if lines else None,
+        _example_hint(lines[last], grammar()) if lines else None,
     )
 
 

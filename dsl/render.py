@@ -31,7 +31,7 @@ class SourceLines:
         lines = self._cache[path]
         if lines is None or not 1 <= number <= len(lines):
             return None
-        return lines[number - 1].rstrip("\r").expandtabs(4)
+        return lines[number - 1].rstrip("\r")
 
 
 _STYLE = {Severity.error: "bold red", Severity.warning: "bold yellow", Severity.info: "bold blue"}
@@ -59,8 +59,9 @@ def render_text(d: Diagnostic, sources: SourceLines, markup: bool = True) -> str
         start = max(0, sp.column - 1)
         end = sp.end_column - 1 if sp.end_line == sp.line else len(src)
         end = max(end, start + 1)
-        lead = cell_len(src[:start])
-        width = max(1, cell_len(src[start:end]))
+        lead = cell_len(src[:start].expandtabs(4))
+        width = max(1, cell_len(src[:end].expandtabs(4)) - lead)
+        src = src.expandtabs(4)
         out.append(f"{pad} {style('|', 'blue')}")
         out.append(f"{style(gutter, 'blue')} {style('|', 'blue')} {esc(src)}")
         out.append(

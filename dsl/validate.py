@@ -158,7 +158,7 @@ def _settings(settings: Iterable[Setting], vocab: Vocabulary) -> list[Diagnostic
 def _jurisdiction(ws: Workspace, j: Jurisdiction, vocab: Vocabulary) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     where = f"jurisdiction '{j.name}'"
-    if j.level is None:
+    if j.level is None and j.level_span is None:  # a misspelt level is OW101 already
         out.append(
             error(
                 "OW113",
@@ -198,9 +198,24 @@ def _jurisdiction(ws: Workspace, j: Jurisdiction, vocab: Vocabulary) -> list[Dia
     )
     out.extend(_duplicates(((h.name, h) for h in j.halls), "hall", where))
     out.extend(_duplicates(((a.name, a) for a in j.assessments), "assessment", where))
-    codes = [(m.code, m) for m in j.matters if m.code]
-    for d in _duplicates(codes, "matter code", where):
-        out.append(d.model_copy(update={"code": "OW111"}))
+    first_code: dict[str, Matter] = {}
+    for m in j.matters:
+        if not m.code:
+            continue
+        if m.code in first_code:
+            other = first_code[m.code]
+            out.append(
+                error(
+                    "OW111",
+                    m.span,
+                    f"matter code '{m.code}' is already used by matter '{other.name}' in {where}",
+                    f"each matter has its own catalogue code (编码); '{other.name}' uses it at "
+                    f"line {other.span.line}",
+                    related=((other.span, "code first used here"),),
+                )
+            )
+        else:
+            first_code[m.code] = m
     held = ws.handled_matters(j.name)
     lineage_matters = {m.name for a in ws.lineage(j.name)[1:] for m in a.matters}
     for m in j.matters:
@@ -416,7 +431,7 @@ def _delegations(ws: Workspace, j: Jurisdiction) -> list[Diagnostic]:
                 out.extend(_unknown_jurisdiction(ws, t))
         if d.seal is not None:
             span = d.seal_span or d.span
-            if rng is not None and not rng.low <= d.seal <= rng.high:
+            if rng is not None and rng.low <= rng.high and not rng.low <= d.seal <= rng.high:
                 out.append(
                     error(
                         "OW134",
