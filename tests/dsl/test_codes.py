@@ -103,7 +103,7 @@ def examples(page: str) -> dict[str, Example]:
     """The page's `ow bad` and `ow good` examples; blocks of one kind form one tree."""
     out: dict[str, Example] = {}
     for kind, attrs_text, body in FENCE.findall(page):
-        attrs = dict((a.split("=", 1) + [""])[:2] for a in attrs_text.split())
+        attrs = dict([*a.split("=", 1), ""][:2] for a in attrs_text.split())
         ex = out.setdefault(kind, Example(files={}))
         ex.files[attrs.get("file", "example.ow")] = body
         ex.encoding = attrs.get("encoding", ex.encoding)
