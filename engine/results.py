@@ -118,6 +118,9 @@ class SimulationResult:
     metrics: list[MetricValue]
     warnings: list[str] = field(default_factory=list)
     version: str = ""
+    #: (scope, subject, metric) → the value of each replication (None where undefined), for
+    #: paired comparisons with common random numbers (engine/compare.py).
+    per_replication: dict[tuple[str, str, str], list[float | None]] = field(default_factory=dict)
 
     def metric(self, name: str, scope: str = "run", subject: str = "") -> MetricValue | None:
         for m in self.metrics:

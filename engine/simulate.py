@@ -202,4 +202,5 @@ def simulate(
         metrics=metrics,
         warnings=plan.warnings + cal_warnings,
         version=onewindow_version(),
+        per_replication=per_rep,
     )
