@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from onewindow.dsl.diagnostics import Diagnostic, Severity
+from onewindow.dsl.lint import run_lint
 from onewindow.dsl.load import ParseCache, load
 from onewindow.dsl.resolve import Workspace
 from onewindow.dsl.validate import Vocabulary, validate
-from onewindow.plugins.registry import Registry
+from onewindow.plugins.registry import PluginError, Registry
 
 
 @dataclass
 class CheckResult:
-    """A checked workspace and the diagnostics of the requested files, in file order."""
+    """A checked workspace and the diagnostics of the requested files, in file order.
+
+    `lint_failures` lists lint rules that crashed or answered with the wrong type (each a
+    `PluginError` naming the plugin); their findings are left out, the other rules' kept.
+    """
 
     workspace: Workspace
     diagnostics: list[Diagnostic]
     registry: Registry
     files: list[str]
+    lint_failures: list[PluginError] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -52,13 +59,17 @@ def check(
     *,
     plugins: Iterable[str] = (),
     lint: bool = False,
+    as_of: dt.date | None = None,
     registry: Registry | None = None,
     cache: ParseCache | None = None,
     overlays: Iterable[str | Path] = (),
 ) -> CheckResult:
-    """Load and validate the tree of `paths` (with reform `overlays` applied, dsl/overlay.py).
+    """Load and validate the tree of `paths`; raises `LoadError` for unusable paths.
 
-    Raises `LoadError` for unusable paths.
+    Lint rules always run when a file's `lint RULE error` line makes them errors; their
+    warnings and infos (and every other rule) are reported only with `lint=True`. `as_of`
+    is the day lint rules judge dated delegations and limits for (None: all in force).
+    `overlays` are reform files applied on top of the tree (dsl/overlay.py).
     """
     registry = registry or Registry.build(plugins)
     loaded = load(list(paths), cache=cache, overlays=list(overlays))
@@ -67,12 +78,21 @@ def check(
     file_plugins += [u.name for j in ws.jurisdictions.values() for u in j.plugins]
     registry.load_file_plugins(file_plugins)
     diagnostics = loaded.diagnostics + validate(ws, vocabulary(ws, registry))
-    if lint:
-        for rule in registry.lint_rules:
-            diagnostics.extend(rule.check(ws))
+    linted = run_lint(
+        ws,
+        registry.lint_rules,
+        dict(getattr(registry, "lint_rule_owner", {})),
+        as_of=as_of,
+        errors_only=not lint,
+    )
+    diagnostics += linted.diagnostics
     wanted = set(loaded.requested_files)
     shown = [d for d in diagnostics if d.span.file in wanted]
     shown.sort(key=lambda d: d.sort_key)
     return CheckResult(
-        workspace=ws, diagnostics=shown, registry=registry, files=loaded.requested_files
+        workspace=ws,
+        diagnostics=shown,
+        registry=registry,
+        files=loaded.requested_files,
+        lint_failures=linted.failures,
     )

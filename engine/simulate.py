@@ -20,14 +20,18 @@ import numpy as np
 
 from onewindow.dsl.resolve import Workspace
 from onewindow.engine.calendar import ProvisionalYearWarning, calendar_for
+from onewindow.engine.executor import Executor, LocalExecutor, chunks
 from onewindow.engine.results import CaseTable, MetricValue, SimOptions, SimulationResult, mean_ci
 from onewindow.engine.sim.metrics import Columns, channel_names, combine, replication_metrics
 from onewindow.engine.sim.plan import build_plan
-from onewindow.engine.sim.replication import DayIndex, day_index, run_replication
+from onewindow.engine.sim.replication import DayIndex, Raw, day_index, run_halls
 from onewindow.plugins.registry import PluginError, Registry, first_result
 
 #: Calendar days indexed beyond the horizon so deadlines and decisions land on real days.
 DEADLINE_MARGIN_DAYS = 400
+
+#: How many tasks (groups of halls) each replication is split into on parallel executors.
+TASKS_PER_REPLICATION = 4
 
 Progress = Callable[[int, int], None]
 
@@ -90,25 +94,43 @@ def _routers(plan, registry: Registry) -> dict[tuple[str, str], Callable]:
     return routers
 
 
-def _checked_router(plugin: str, route: Callable) -> Callable:
-    """Wrap a plugin's router so a bad answer names the plugin instead of corrupting the run."""
-    if plugin.startswith("builtin:"):
-        return route
+class CheckedRouter:
+    """A plugin's router, checked: a bad answer names the plugin instead of corrupting the run.
 
-    def checked(matter, windows, now):
+    A class rather than a closure so that it can be sent to worker processes.
+    """
+
+    def __init__(self, plugin: str, route: Callable) -> None:
+        self.plugin = plugin
+        self.route = route
+
+    def __call__(self, matter, windows, now):
         try:
-            chosen = route(matter, windows, now)
+            chosen = self.route(matter, windows, now)
         except Exception as exc:
             raise PluginError(
-                plugin, "onewindow_router", f"raised {type(exc).__name__}: {exc}"
+                self.plugin, "onewindow_router", f"raised {type(exc).__name__}: {exc}"
             ) from exc
         if not any(chosen is w for w in windows):
             raise PluginError(
-                plugin, "onewindow_router", f"returned {chosen!r}, not one of the eligible windows"
+                self.plugin,
+                "onewindow_router",
+                f"returned {chosen!r}, not one of the eligible windows",
             )
         return chosen
 
-    return checked
+
+def _checked_router(plugin: str, route: Callable) -> Callable:
+    return route if plugin.startswith("builtin:") else CheckedRouter(plugin, route)
+
+
+def _task(args: tuple) -> list:
+    """One task: some halls of one replication (runs in any executor)."""
+    plan, halls, days, calendars, routers, seed, rep = args
+    results = run_halls(plan, halls, days, calendars, routers, seed, rep)
+    for r in results:
+        r.hall = None  # the caller has the plan
+    return results
 
 
 def _add_cases(cols: Columns, rep: int, start: dt.date, table: CaseTable) -> None:
@@ -156,8 +178,14 @@ def simulate(
     registry: Registry,
     options: SimOptions,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> SimulationResult:
-    """Run the intake simulation; never prints. Raises CalendarError or PluginError."""
+    """Run the intake simulation; never prints. Raises CalendarError or PluginError.
+
+    `executor` (engine/executor.py) runs the tasks — groups of halls of one replication —
+    in process (default), in a process pool or on a Dask cluster, with identical results.
+    `progress(done, total)` is called as tasks finish.
+    """
     as_of = options.as_of or options.start
     plan = build_plan(ws, as_of, options.jurisdictions)
     names = {hp.calendar_key for hp in plan.halls}
@@ -165,18 +193,38 @@ def simulate(
         ws, registry, names, options.start, options.days, options.days + DEADLINE_MARGIN_DAYS
     )
     routers = _routers(plan, registry)
+    executor = executor or LocalExecutor()
+    # tasks: groups of halls of one replication, balanced by expected arrivals
+    weights = [sum(st.rate for st in hp.streams) + 1.0 for hp in plan.halls]
+    parts = 1 if isinstance(executor, LocalExecutor) else max(1, TASKS_PER_REPLICATION)
+    groups = chunks(list(range(len(plan.halls))), weights, parts) or [[]]
+    tasks = []
+    for rep in range(options.replications):
+        for group in groups:
+            needed = {plan.halls[i].calendar_key for i in group}
+            cals = {k: v for k, v in calendars.items() if k in needed}
+            rts = {
+                k: v
+                for k, v in routers.items()
+                if any(k == (plan.halls[i].jurisdiction, plan.halls[i].name) for i in group)
+            }
+            tasks.append((plan, group, options.days, cals, rts, options.seed, rep))
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(tasks))
+
+    outputs = executor.map(_task, tasks, on_done=tick)
     table = CaseTable()
     per_rep: dict[tuple[str, str, str], list[float | None]] = {}
-    total = max(1, len(plan.halls)) * options.replications
     for rep in range(options.replications):
-        rng = np.random.default_rng(np.random.SeedSequence([options.seed, rep]))
-        done_before = rep * max(1, len(plan.halls))
-
-        def tick(day: int, done_before: int = done_before) -> None:
-            if progress is not None:
-                progress(done_before + day, total)
-
-        raw = run_replication(plan, options.days, calendars, routers, rng, tick)
+        halls = [r for task, out in zip(tasks, outputs, strict=True) if task[6] == rep for r in out]
+        halls.sort(key=lambda r: r.index)
+        for r in halls:
+            r.hall = plan.halls[r.index]
+        raw = Raw(halls=halls)
         cols = combine(raw)
         for scope, subject, metric, value in replication_metrics(raw, cols):
             per_rep.setdefault((scope, subject, metric), []).append(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from onewindow.engine.cli import calendar_cmd, check_cmd
+from onewindow.engine.cli import calendar_cmd, check_cmd, sim_cmd
 from onewindow.engine.cli.common import UserError, report_user_error
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 
 check_cmd.register(app)
 calendar_cmd.register(app)
+sim_cmd.register(app)
 
 
 def main() -> None:

@@ -19,7 +19,8 @@ simulated over the whole horizon at once:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from heapq import heapreplace
 from itertools import accumulate
@@ -85,7 +86,7 @@ def day_index(is_open: list[bool], appointment: list[bool]) -> DayIndex:
 class HallResult:
     """Cases first seen at one hall, as numpy columns, plus window busy and capacity."""
 
-    hall: HallPlan
+    hall: HallPlan | None  # dropped when shipped back from a worker; see `index`
     stream: np.ndarray
     channel: np.ndarray
     window: np.ndarray  # index into hall.windows of the accepting window, -1 if none
@@ -102,6 +103,7 @@ class HallResult:
     served: np.ndarray  # outcome finished (False: unserved, no eligible window)
     busy: np.ndarray  # service minutes per window
     capacity: np.ndarray  # staff × open minutes per window
+    index: int = -1  # position of the hall in the plan
 
 
 @dataclass
@@ -225,23 +227,36 @@ def _queue_fixed(
     return v_wait, v_win
 
 
-def run_replication(
+def hall_seed(seed: int, rep: int, hp: HallPlan) -> np.random.SeedSequence:
+    """The random stream of one hall in one replication: by identity, not by run order.
+
+    Any executor gives the same results, and a variant tree shares each unchanged hall's
+    random numbers with the base (common random numbers).
+    """
+    key = zlib.crc32(f"{hp.jurisdiction}\x1f{hp.name}".encode())
+    return np.random.SeedSequence([seed, rep, key])
+
+
+def run_halls(
     plan: Plan,
+    halls: Sequence[int],
     days: int,
     calendars: dict[str, DayIndex],
     routers: dict[tuple[str, str], Callable[..., Any]],
-    rng: np.random.Generator,
-    progress: Callable[[int], None] | None = None,
-) -> Raw:
-    """Simulate `days` calendar days from the start, hall by hall."""
-    raw = Raw()
-    for done, hp in enumerate(plan.halls, start=1):
-        raw.halls.append(
-            _hall(hp, days, calendars[hp.calendar_key], routers[(hp.jurisdiction, hp.name)], rng)
+    seed: int,
+    rep: int,
+) -> list[HallResult]:
+    """Simulate `days` calendar days from the start for the given halls of the plan."""
+    out = []
+    for i in halls:
+        hp = plan.halls[i]
+        rng = np.random.default_rng(hall_seed(seed, rep, hp))
+        result = _hall(
+            hp, days, calendars[hp.calendar_key], routers[(hp.jurisdiction, hp.name)], rng
         )
-        if progress is not None:
-            progress(done)
-    return raw
+        result.index = i
+        out.append(result)
+    return out
 
 
 def _hall(

@@ -6,6 +6,16 @@ from onewindow.plugins.api import MetricSpec
 from onewindow.plugins.hookspecs import hookimpl
 
 SPECS: list[MetricSpec] = [
+    MetricSpec("cases", "simulated", "cases simulated (arrivals)", "cases"),
+    MetricSpec(
+        "unserved_share", "simulated", "share of applicants no window could accept", "%", True
+    ),
+    MetricSpec("trips_0_share", "simulated", "share of cases with no trip", "%", True),
+    MetricSpec("trips_1_share", "simulated", "share of cases with exactly one trip", "%", True),
+    MetricSpec("trips_2_share", "simulated", "share of cases with two trips", "%", True),
+    MetricSpec(
+        "trips_3plus_share", "simulated", "share of cases with three trips or more", "%", True
+    ),
     MetricSpec(
         "trips_le1_share",
         "simulated",
