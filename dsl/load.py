@@ -78,13 +78,14 @@ class ParseCache:
             key = (st.st_mtime_ns, st.st_size)
         except OSError:
             key = (-1, -1)
-        cached = self.entries.get(str(path))
+        # the shown path is part of the key: spans carry it, and it changes with the cwd
+        cached = self.entries.get(f"{path}\x00{shown}")
         if cached is not None and cached[0] == key and key != (-1, -1):
             self.hits += 1
             return cached[1]
         self.misses += 1
         parsed = _parse_file(path, shown)
-        self.entries[str(path)] = (key, parsed)
+        self.entries[f"{path}\x00{shown}"] = (key, parsed)
         return parsed
 
 

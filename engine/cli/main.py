@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from onewindow.engine.cli import calendar_cmd, check_cmd, sim_cmd
+from onewindow.engine.cli import calendar_cmd, check_cmd, compare_cmd, export_cmd, sim_cmd
 from onewindow.engine.cli.common import UserError, report_user_error
 
 app = typer.Typer(
@@ -19,6 +19,8 @@ app = typer.Typer(
 check_cmd.register(app)
 calendar_cmd.register(app)
 sim_cmd.register(app)
+compare_cmd.register(app)
+export_cmd.register(app)
 
 
 def main() -> None:

@@ -338,10 +338,14 @@ def _hall(
     v_ret = np.concatenate((np.zeros(first_idx.size, bool), np.ones(ret_idx.size, bool)))
     nv = v_case.size
     v_stream = stream[v_case]
-    z = rng.standard_normal(nv)
-    e = rng.exponential(1.0, nv)
-    lognorm = np.exp(_SIGMA_SVC * z - _SIGMA_SVC**2 / 2)
-    v_svc = svc_mean[v_stream] * np.where(expo[v_stream], e, lognorm)
+    # service draws per case (first visit, return visit): how many applicants come back does
+    # not shift the random numbers of anything drawn later (common random numbers)
+    z = rng.standard_normal((2, n))
+    e = rng.exponential(1.0, (2, n))
+    row = v_ret.astype(np.int64)
+    z_v, e_v = z[row, v_case], e[row, v_case]
+    lognorm = np.exp(_SIGMA_SVC * z_v - _SIGMA_SVC**2 / 2)
+    v_svc = svc_mean[v_stream] * np.where(expo[v_stream], e_v, lognorm)
 
     # the queue: the only per-visit Python loop
     for i, w in enumerate(hp.windows):
