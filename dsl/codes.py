@@ -14,6 +14,7 @@ Numbering, by what the code is about:
 - OW150–OW159: plugins and their settings and rule kinds
 - OW160–OW169: assessments (考核)
 - OW170–OW179: overlays (reforms applied on top of a tree)
+- OW200–OW299: lint rules from the seed documents (`onewindow lint`, built-in plugins)
 
 Status: `stable` codes keep their meaning; `preview` codes may still change meaning or
 severity; `removed` codes are no longer emitted and their number is never given to
@@ -149,6 +150,31 @@ _TABLE: tuple[tuple[str, str, Severity, Status, str], ...] = (
      "An overlay (reform) file names a jurisdiction the base tree does not declare."),
     ("OW171", "overlay item outside a jurisdiction", _E, _STABLE,
      "An overlay file has a statement outside 'jurisdiction NAME { … }'."),
+    # ------------------------------------------------------------ lint rules (plugins)
+    ("OW200", "lint line names no rule", _W, _PREVIEW,
+     "A 'lint' line names a code or rule name no loaded lint rule has."),
+    ("OW201", "catch-all wording", _W, _PREVIEW,
+     "A material or condition uses vague catch-all wording (等, 其他, 相关, 其他材料)."),
+    ("OW202", "single-matter window", _W, _PREVIEW,
+     "A window takes only one matter where comprehensive windows are required."),
+    ("OW203", "township center lacks an all-round or agency window", _W, _PREVIEW,
+     "A township center has no 全能 window or no 帮办代办 window."),
+    ("OW204", "promise no shorter than the law", _W, _PREVIEW,
+     "A promised limit is not shorter than the legal limit."),
+    ("OW205", "high-volume matter neither immediate nor deferrable", _W, _PREVIEW,
+     "A busy matter is neither 即办 nor accepts any material under 容缺."),
+    ("OW206", "matter pushed up from a township", _W, _PREVIEW,
+     "A matter delegated to a township is still handled above it."),
+    ("OW207", "beyond delegation", _W, _PREVIEW,
+     "A township handles a district matter beyond its delegation."),
+    ("OW208", "shareable material asked of the applicant", _W, _PREVIEW,
+     "A material the tree obtains by data sharing is still required from the applicant."),
+    ("OW209", "chain asks for a material twice", _W, _PREVIEW,
+     "Steps of a 一件事 chain repeat the same material."),
+    ("OW210", "missing 三级十同 elements", _W, _PREVIEW,
+     "A matter lacks one of the ten 三级十同 elements."),
+    ("OW211", "delegation coverage gap or overlap", _W, _PREVIEW,
+     "A matter is handled by no level, or by two, for a township on a date."),
 )  # fmt: skip
 
 CODES: dict[str, CodeInfo] = {row[0]: CodeInfo(*row) for row in _TABLE}

@@ -80,6 +80,8 @@ def _plugin(name: str, span, vocab: Vocabulary) -> list[Diagnostic]:
     if name in vocab.plugins:
         return []
     reason = vocab.unavailable_plugins.get(name, "it is not installed")
+    if reason.startswith("No module named"):
+        reason = "it is not installed"
     return [
         error(
             "OW150",

@@ -226,7 +226,9 @@ def simulate(
             r.hall = plan.halls[r.index]
         raw = Raw(halls=halls)
         cols = combine(raw)
-        for scope, subject, metric, value in replication_metrics(raw, cols):
+        for scope, subject, metric, value in replication_metrics(
+            raw, cols, options.start, options.days
+        ):
             per_rep.setdefault((scope, subject, metric), []).append(value)
         _add_cases(cols, rep, options.start, table)
     metrics = []

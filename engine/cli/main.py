@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from onewindow.engine.cli import calendar_cmd, check_cmd, compare_cmd, export_cmd, sim_cmd
+from onewindow.engine.cli import (
+    calendar_cmd,
+    check_cmd,
+    compare_cmd,
+    export_cmd,
+    lint_cmd,
+    sim_cmd,
+    tui_cmd,
+)
 from onewindow.engine.cli.common import UserError, report_user_error
 
 app = typer.Typer(
@@ -21,6 +29,8 @@ calendar_cmd.register(app)
 sim_cmd.register(app)
 compare_cmd.register(app)
 export_cmd.register(app)
+tui_cmd.register(app)
+lint_cmd.register(app)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -118,8 +119,14 @@ def _group(idx: np.ndarray | slice, d: dict[str, np.ndarray]) -> dict[str, float
     return out
 
 
-def replication_metrics(raw: Raw, cols: Columns) -> Iterator[tuple[str, str, str, float | None]]:
-    """(scope, subject, metric, value) for the run, each jurisdiction, matter and window."""
+def replication_metrics(
+    raw: Raw, cols: Columns, start: dt.date | None = None, days: int | None = None
+) -> Iterator[tuple[str, str, str, float | None]]:
+    """(scope, subject, metric, value) for the run, each jurisdiction, matter and window.
+
+    With `start` and `days`, also the scope "week" (subject: the week's first day, ISO):
+    `on_time_rate` and `cases_decided` of the cases decided in each week of the run.
+    """
     d = cols.data
     run = _group(slice(None), d) if cols.size else {"cases": 0.0}
     busy = sum(float(h.busy.sum()) for h in raw.halls)
@@ -136,6 +143,8 @@ def replication_metrics(raw: Raw, cols: Columns) -> Iterator[tuple[str, str, str
         for g, subject in enumerate(labels):
             for k, v in _group(order[bounds[g] : bounds[g + 1]], d).items():
                 yield scope, subject, k, v
+    if start is not None and days is not None:
+        yield from _weekly(d, start, days)
     counts = np.bincount(d["window"] + 1, minlength=len(cols.windows) + 1)[1:]
     wait_sum = np.bincount(d["window"] + 1, weights=d["wait"], minlength=len(cols.windows) + 1)[1:]
     offset = 0
@@ -150,6 +159,21 @@ def replication_metrics(raw: Raw, cols: Columns) -> Iterator[tuple[str, str, str
             util = 100.0 * float(h.busy[w_i]) / cap_w if cap_w else None
             yield "window", subject, "window_utilisation", util
         offset += len(h.hall.windows)
+
+
+def _weekly(
+    d: dict[str, np.ndarray], start: dt.date, days: int
+) -> Iterator[tuple[str, str, str, float | None]]:
+    """On-time rate over the period: cases decided in each week of the run."""
+    weeks = (days + 6) // 7
+    decided = d["served"] & (d["finish"] >= 0) & (d["finish"] < weeks * 7)
+    week = d["finish"][decided] // 7
+    n = np.bincount(week, minlength=weeks)
+    ok = np.bincount(week, weights=d["on_time"][decided].astype(float), minlength=weeks)
+    for w in range(weeks):
+        subject = (start + dt.timedelta(days=7 * w)).isoformat()
+        yield "week", subject, "cases_decided", float(n[w])
+        yield "week", subject, "on_time_rate", 100.0 * float(ok[w]) / n[w] if n[w] else None
 
 
 def channel_names(codes: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ from onewindow.plugins.hookspecs import hookimpl
 
 SPECS: list[MetricSpec] = [
     MetricSpec("cases", "simulated", "cases simulated (arrivals)", "cases"),
+    MetricSpec("cases_decided", "simulated", "cases decided in a week of the run", "cases"),
     MetricSpec(
         "unserved_share", "simulated", "share of applicants no window could accept", "%", True
     ),
