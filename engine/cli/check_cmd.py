@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from contextlib import contextmanager
+import warnings
+from contextlib import contextmanager, nullcontext
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from onewindow.dsl.check import CheckResult, check
 from onewindow.dsl.load import LoadError
 from onewindow.dsl.render import SourceLines, render_text, summary, to_json
+from onewindow.engine.calendar import ProvisionalYearWarning
 from onewindow.engine.cli.common import (
     EXIT_FILE_ERRORS,
     EXIT_OK,
@@ -25,6 +29,7 @@ from onewindow.engine.cli.common import (
     print_json,
     report_user_error,
 )
+from onewindow.engine.overview import Overview, overview
 from onewindow.engine.summary import summarize
 from onewindow.plugins.registry import PluginError
 
@@ -61,6 +66,74 @@ def print_diagnostics(result: CheckResult) -> None:
         )
 
 
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def print_overview(view: Overview, jurisdictions: int, files: int) -> None:
+    """One screen: districts, a simulated year, assessments and targets."""
+    contents = Table(title=f"{jurisdictions} jurisdictions in {files} files", title_justify="left")
+    for col in ("district", "towns", "villages", "matters", "chains", "windows", "delegated"):
+        contents.add_column(col, justify="left" if col == "district" else "right")
+    for d in view.districts:
+        contents.add_row(
+            escape(d.name),
+            str(d.townships),
+            str(d.villages),
+            str(d.matters),
+            str(d.chains),
+            str(d.windows),
+            str(d.delegated_matters),
+        )
+    console.print(contents)
+    year = Table(
+        title=f"A simulated year {view.start} … {view.as_of} (seed {view.seed})",
+        title_justify="left",
+    )
+    for col in ("district", "cases", "≤1 trip", "0 trips", "wait min", "on time", "local", "一窗"):
+        year.add_column(col, justify="left" if col == "district" else "right")
+    for d in view.districts:
+        m = d.metrics
+        wait = m.get("mean_wait_minutes")
+        year.add_row(
+            escape(d.name),
+            f"{m.get('cases') or 0:,.0f}",
+            _pct(m.get("trips_le1_share")),
+            _pct(m.get("zero_trip_share")),
+            "—" if wait is None else f"{wait:.1f}",
+            _pct(m.get("on_time_rate")),
+            _pct(m.get("local_share")),
+            _pct(m.get("one_window_case_share")),
+        )
+    console.print(year)
+    scores = Table(title=f"Assessments and targets as of {view.as_of}", title_justify="left")
+    for col in ("district", "assessment", "scored", "mean", "lowest", "flagged", "targets ✓/✗/…"):
+        scores.add_column(col, justify="left" if col in ("district", "assessment") else "right")
+    for d in view.districts:
+        t = d.targets
+        target_text = f"{t['met']}/{t['missed']}/{t['pending']}"
+        if not d.assessments:
+            scores.add_row(escape(d.name), "—", "", "", "", "", target_text)
+        for i, a in enumerate(d.assessments):
+            flagged = str(len(a["flagged"])) if a["flagged"] else ""
+            scores.add_row(
+                escape(d.name) if i == 0 else "",
+                escape(a["assessment"]),
+                str(a["scored"]),
+                f"{a['mean']:.1f}",
+                f"{a['lowest']:.1f}",
+                escape(flagged),
+                target_text if i == 0 else "",
+            )
+    console.print(scores)
+    for w in view.warnings:
+        console.print(f"[yellow]warning:[/] {escape(w)}")
+    console.print(
+        "[green]✓[/] no errors. Details: `onewindow score PATH`, `onewindow simulate PATH`, "
+        "`onewindow tui PATH`"
+    )
+
+
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_command(
@@ -94,52 +167,44 @@ def register(app: typer.Typer) -> None:
         paths: PathsArg,
         plugin: PluginOpt = None,
         as_of: AsOfOpt = None,
+        days: Annotated[
+            int, typer.Option("--days", min=1, help="Days simulated up to --as-of.")
+        ] = 365,
+        seed: Annotated[int, typer.Option("--seed", help="Random seed of the simulation.")] = 1,
         as_json: JsonOpt = False,
     ) -> None:
-        """Check the tree and print what it contains: the main job on a jurisdiction tree."""
+        """The main job: check the tree, simulate a year per district, score it, summarise."""
         with user_errors():
-            day = parse_date(as_of)
+            day = parse_date(as_of) or dt.date.today()
             result = run_check(paths, plugin)
         rows = summarize(result.workspace, day)
+        if not result.ok:
+            if as_json:
+                print_json(
+                    {
+                        "errors": len(result.errors),
+                        "diagnostics": [to_json(d) for d in result.diagnostics],
+                    }
+                )
+            else:
+                print_diagnostics(result)
+                err_console.print(
+                    "[bold red]not simulated or scored:[/] fix the errors above first"
+                )
+            raise typer.Exit(EXIT_FILE_ERRORS)
+        with user_errors(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ProvisionalYearWarning)  # listed in view.warnings
+            with console.status("simulating and scoring …") if not as_json else nullcontext():
+                view = overview(result.workspace, result.registry, day, days=days, seed=seed)
         if as_json:
-            print_json(
-                {
-                    "errors": len(result.errors),
-                    "diagnostics": [to_json(d) for d in result.diagnostics],
-                    "jurisdictions": [r.as_dict() for r in rows],
-                }
-            )
-            raise typer.Exit(EXIT_OK if result.ok else EXIT_FILE_ERRORS)
+            data = view.as_dict()
+            data["jurisdictions"] = [r.as_dict() for r in rows]
+            data["diagnostics"] = [to_json(d) for d in result.diagnostics]
+            print_json(data)
+            raise typer.Exit(EXIT_OK)
         print_diagnostics(result)
-        table = Table(title="Jurisdictions", title_justify="left")
-        for col in (
-            "jurisdiction",
-            "level",
-            "matters",
-            "delegated in",
-            "chains",
-            "windows",
-            "delegated out",
-            "targets",
-            "assessments",
-        ):
-            table.add_column(col, justify="left" if col in ("jurisdiction", "level") else "right")
-        for r in rows:
-            table.add_row(
-                "  " * r.depth + r.name,
-                r.level,
-                str(r.matters),
-                str(r.delegated_in),
-                str(r.chains),
-                str(r.windows),
-                str(r.delegated_out),
-                str(r.targets),
-                str(r.assessments),
-            )
-        console.print(table)
-        status = "[green]no errors[/]" if result.ok else f"[red]{len(result.errors)} error(s)[/]"
-        console.print(f"{len(result.files)} file(s) checked: {status}")
-        raise typer.Exit(EXIT_OK if result.ok else EXIT_FILE_ERRORS)
+        print_overview(view, len(rows), len(result.files))
+        raise typer.Exit(EXIT_OK)
 
     @app.command("schema")
     def schema_command() -> None:

@@ -14,8 +14,8 @@ EXIT_OK = 0
 EXIT_FILE_ERRORS = 1  # the files have errors, checks or tests failed
 EXIT_USAGE = 2  # bad command line, unreadable path, unusable database …
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, emoji=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 
 class UserError(Exception):

@@ -10,6 +10,8 @@ from onewindow.engine.cli import (
     compare_cmd,
     export_cmd,
     lint_cmd,
+    plugins_cmd,
+    score_cmd,
     sim_cmd,
     tui_cmd,
 )
@@ -31,6 +33,8 @@ compare_cmd.register(app)
 export_cmd.register(app)
 tui_cmd.register(app)
 lint_cmd.register(app)
+plugins_cmd.register(app)
+score_cmd.register(app)
 
 
 def main() -> None:

@@ -514,8 +514,8 @@ CASES: list[Case] = [
     ),
     Case(
         "OW152-rule-kind",
-        {"a.ow": jur("  assessment 考核 {\n    rule grid_visits { per_cadre 1 }\n  }\n")},
-        "OW152", 4, 10, "unknown rule kind 'grid_visits'", "rule kinds come from plugins",
+        {"a.ow": jur("  assessment 考核 {\n    rule grid_patrols { per_cadre 1 }\n  }\n")},
+        "OW152", 4, 10, "unknown rule kind 'grid_patrols'", "rule kinds come from plugins",
     ),
     # ------------------------------------------------------------ assessments
     Case(
