@@ -34,6 +34,7 @@ so a file is never rewritten with a different meaning.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import re
 import tempfile
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from lark import Token, Tree
+from lark.exceptions import UnexpectedInput
 
 from onewindow.dsl.build import transform
 from onewindow.dsl.diagnostics import Diagnostic, error
@@ -76,6 +78,7 @@ STATEMENTS = frozenset(
         "include",
         "plugins",
         "setting",
+        "lint_rule",
         "matter",
         "code",
         "mtype",
@@ -150,6 +153,38 @@ BLOCKS = frozenset(
         "facts",
         "test",
         "test_facts",
+    ]
+)
+
+#: Grammar rules that are parts of a statement (names, values, dates …), never statements.
+PARTS = frozenset(
+    [
+        "by_date",
+        "comparison",
+        "date_span",
+        "dated",
+        "deferrable",
+        "folds",
+        "from_date",
+        "from_matter",
+        "hours_range",
+        "limit_item",
+        "limit_kind",
+        "material_source",
+        "name",
+        "name_list",
+        "parallel",
+        "path",
+        "quantity",
+        "repeat",
+        "serial",
+        "signed",
+        "start",
+        "step",
+        "step_atom",
+        "target_subject",
+        "time_unit",
+        "value",
     ]
 )
 
@@ -228,6 +263,12 @@ def _comments(text: str, tokens: list[Token]) -> list[_Comment]:
     return out
 
 
+def comments_of(text: str) -> list[str]:
+    """The comments of a text that parses, in order (trailing spaces removed)."""
+    tokens, _ = _lex(text)
+    return [c.text for c in _comments(text, tokens)]
+
+
 def dominant_language(tokens: list[Token]) -> Lang:
     """The language most keywords of the file are written in (English on a tie)."""
     keywords = grammar().keywords
@@ -241,6 +282,7 @@ def dominant_language(tokens: list[Token]) -> Lang:
 
 
 def _build_nodes(tree: Tree, tokens: list[Token]) -> list[_Node]:
+    """The statements of the tree as nodes; a rule the formatter does not know is an error."""
     starts = [t.start_pos for t in tokens]
 
     def build(t: Tree) -> _Node:
@@ -251,12 +293,19 @@ def _build_nodes(tree: Tree, tokens: list[Token]) -> list[_Node]:
             while tokens[i].type != "LBRACE":
                 i += 1
             node.lbrace = tokens[i]
-        node.children = [
-            build(c) for c in t.children if isinstance(c, Tree) and c.data in STATEMENTS
-        ]
+        node.children = []
+        for c in t.children:
+            if isinstance(c, Tree) and c.data in STATEMENTS:
+                node.children.append(build(c))
+            elif isinstance(c, Tree) and c.data not in PARTS:
+                raise FormatError(f"the formatter does not know the grammar rule '{c.data}'")
         return node
 
-    return [build(c) for c in tree.children if isinstance(c, Tree)]
+    top = [c for c in tree.children if isinstance(c, Tree)]
+    for c in top:
+        if c.data not in STATEMENTS:
+            raise FormatError(f"the formatter does not know the grammar rule '{c.data}'")
+    return [build(c) for c in top]
 
 
 def _deepest(nodes: list[_Node], pos: int) -> _Node | None:
@@ -266,7 +315,10 @@ def _deepest(nodes: list[_Node], pos: int) -> _Node | None:
     return None
 
 
-def _attach(top: list[_Node], top_comments: list[_Comment], comments, tokens) -> None:
+def _attach(
+    top: list[_Node], top_comments: list[_Comment], comments: list[_Comment], tokens: list[Token]
+) -> None:
+    """Give each comment its place: a body, above a statement, after it, or after a `{`."""
     starts = [t.start_pos for t in tokens]
     for c in comments:
         if c.own_line:
@@ -375,6 +427,9 @@ class _TreeWriter:
 
     def setting(self, c: list) -> str:
         return self.e.setting(_name(c[0]), _value(c[1]))
+
+    def lint_rule(self, c: list) -> str:
+        return self.e.lint_rule(_name(c[0]), _name(c[1]))
 
     # matters
     def matter(self, c: list) -> str:
@@ -613,7 +668,8 @@ class _TreeWriter:
         return self.e.expect_points(_names(c[0]), self.qty(c[1]))
 
     def expect_status(self, c: list) -> str:
-        return self.e.expect_status(_name(c[0]), _name(c[1]))
+        due_by = str(c[1]) if isinstance(c[1], Token) else None
+        return self.e.expect_status(_name(c[0]), _name(c[-1]), due_by)
 
 
 def _entries(writer: _TreeWriter, nodes: list[_Node], comments: list[_Comment]) -> list[Entry]:
@@ -654,28 +710,42 @@ def _item(writer: _TreeWriter, node: _Node, blank: bool) -> Item:
 # ---------------------------------------------------------------- entry points
 
 
-def _meaning(text: str) -> tuple[Any, list[str]] | None:
-    """What a text means (statements, spans aside) and its comments; None if it won't parse."""
-    tree, diagnostics = parse_text(text, "<format>")
-    if tree is None or diagnostics:
-        return None
-    tokens, tree = _lex(text)
-    comments = [c.text for c in _comments(text, tokens)]
+def _statements(tree: Tree) -> Any:
+    """What a tree builds, spans aside (the builder does not change the tree)."""
     try:
         items, _ = transform(tree, "<format>")
     except Exception as exc:  # a builder bug: compare what can be compared
-        return f"build failed: {type(exc).__name__}", comments
-    return comparable(items), comments
+        return f"build failed: {type(exc).__name__}"
+    return comparable(items)
+
+
+def _verify(path: str, tree: Tree, comments: list[_Comment], out: str) -> None:
+    """Raise FormatError unless `out` builds the same statements with the same comments."""
+    try:
+        out_tokens, out_tree = _lex(out)
+    except UnexpectedInput as exc:
+        raise FormatError(f"{path}: the formatted text would not parse") from exc
+    if _statements(out_tree) != _statements(tree):
+        raise FormatError(f"{path}: formatting would change what the file means")
+    after = Counter(c.text for c in _comments(out, out_tokens))
+    if after != Counter(c.text for c in comments):
+        raise FormatError(f"{path}: formatting would lose or repeat a comment")
 
 
 def format_text(text: str, path: str = "<text>", lang: Lang | None = None) -> Formatted:
     """Format one file's text; with syntax errors, return their diagnostics and no text."""
     if lang is not None and lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}: use 'en' or 'zh'")
-    tree, diagnostics = parse_text(text, path)
-    if tree is None or diagnostics:
-        return Formatted(text, None, diagnostics, lang or "en")
-    tokens, tree = _lex(text)
+    lexed = None
+    if "\x00" not in text:  # the parser reads NUL as a space, but always reports it
+        with contextlib.suppress(UnexpectedInput):
+            lexed = _lex(text)
+    if lexed is None:
+        _, diagnostics = parse_text(text, path)  # the user-facing account of the errors
+        if diagnostics:
+            return Formatted(text, None, diagnostics, lang or "en")
+        lexed = _lex(text)
+    tokens, tree = lexed
     chosen: Lang = lang or dominant_language(tokens)
     nodes = _build_nodes(tree, tokens)
     top_comments: list[_Comment] = []
@@ -684,11 +754,7 @@ def format_text(text: str, path: str = "<text>", lang: Lang | None = None) -> Fo
     writer = _TreeWriter(chosen)
     out = layout(_entries(writer, nodes, top_comments))
     if out != text:
-        before, after = _meaning(text), _meaning(out)
-        if before is None or after is None or before[0] != after[0]:
-            raise FormatError(f"{path}: formatting would change what the file means")
-        if Counter(before[1]) != Counter(after[1]):
-            raise FormatError(f"{path}: formatting would lose or repeat a comment")
+        _verify(path, tree, comments, out)
     return Formatted(text, out, [], chosen)
 
 

@@ -16,18 +16,20 @@ canonical text is written in one place:
 
    - two spaces of indentation per block level, one statement per line;
    - a block is `header {`, its body, `}`; an empty block without comments is `header {}`;
-   - a short block may stay on one line, `header { a  b }` (statements two spaces apart),
-     only if its kind allows it (`window`, `rule`: any number of statements; `materials`,
-     `zone`, `category`, a test's `facts`: one statement), nothing inside has a comment,
-     every statement inside fits on one line, and the line fits in 100 terminal cells
-     (CJK characters count 2). Other blocks (jurisdiction, matter, chain, hall,
-     assessment, facts, test) are always expanded;
+   - a small block stays on one line, `header { a  b }` (statements two spaces apart),
+     when its kind allows it (`window`, `rule`: up to 4 statements; `materials`, `zone`,
+     `category`, a test's `facts`: 1 statement), nothing inside has a comment and every
+     statement inside is on one line itself. Other blocks (jurisdiction, matter, chain,
+     hall, assessment, facts, test) are always expanded. The rule looks only at what a
+     block holds, never at line width, so the layout is the same in both languages and
+     English → Chinese → English gives back the same text. Lines are never wrapped;
    - blank lines: at most one where the source had one or more; none right after `{` or
-     before `}`; exactly one between two expanded blocks of the same body, and at the top
-     level between two items when either is expanded;
+     before `}`; exactly one between two consecutive blocks of the always-expanded kinds,
+     and at the top level between two statements when either is such a block;
    - trailing comments sit two spaces after the code; on consecutive one-line statements
-     of one body that all have one they are aligned to a common column. The material
-     lines of an expanded `materials` block align their `from …` column.
+     of one body that all have one they are aligned to a common column (CJK characters
+     count two columns). The material lines of an expanded `materials` block align their
+     `from …` column.
 
 `print_jurisdiction` and `print_source_file` write a model back as text in that layout, in
 a fixed statement order (header statements, declarations, matters, chains, halls,
@@ -91,17 +93,20 @@ from onewindow.dsl.parse import grammar
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 INDENT = "  "
-LINE_WIDTH = 100
 
 #: Block kinds that may stay on one line, with how many statements they may then hold.
 COMPACT_LIMIT: dict[str, int] = {
-    "window": 1_000,
-    "plugin_rule": 1_000,
+    "window": 4,
+    "plugin_rule": 4,
     "materials": 1,
     "hall_zone": 1,
     "category": 1,
     "test_facts": 1,
 }
+#: Blocks always written over several lines, with a blank line between two of them.
+EXPANDED_KINDS = frozenset(
+    {"jurisdiction", "matter", "chain", "hall", "assessment", "facts", "test"}
+)
 
 Number = Decimal | float | int
 
@@ -119,6 +124,13 @@ StepExpr = str | tuple[str, Sequence["StepExpr"]]
 _REPEAT = {"each": ("each", "每次"), "once": ("once", "一次")}
 _STATUS = {"met": ("met", "达成"), "missed": ("missed", "未达成"), "pending": ("pending", "待定")}
 _STATUS_ALIASES = {zh: en for en, (_, zh) in _STATUS.items()}
+_SEVERITY = {
+    "error": ("error", "错误"),
+    "warning": ("warning", "警告"),
+    "info": ("info", "提示"),
+    "off": ("off", "关闭"),
+}
+_SEVERITY_ALIASES = {zh: en for en, (_, zh) in _SEVERITY.items()}
 _FEE_NONE = ("none", "免费")
 _COMPARISONS = {"≥": ">=", "≤": "<="}
 
@@ -372,6 +384,12 @@ class Emitter:
 
     def setting(self, key: str, value: str | Number | Percent | bool) -> str:
         return self._named("_SET", key, f" = {self.value(value, 'EQUAL')}")
+
+    def lint_rule(self, rule: str, severity: str) -> str:
+        """`lint CODE SEVERITY` (error, warning, info, off / 错误, 警告, 提示, 关闭)."""
+        english = _SEVERITY_ALIASES.get(severity, severity)
+        word = _SEVERITY[english][self._index] if english in _SEVERITY else self.name(severity)
+        return self._named("_LINT", rule, f" {word}")
 
     # ------------------------------------------------------------ matters (事项)
 
@@ -674,10 +692,13 @@ class Emitter:
         parts = [self.name(p, "_EXPECT" if i == 0 else "DOT") for i, p in enumerate(path)]
         return self._stmt("_EXPECT", f"{'.'.join(parts)} = {value}")
 
-    def expect_status(self, metric: str, status: str) -> str:
+    def expect_status(self, metric: str, status: str, due_by: DateLike | None = None) -> str:
+        """`expect target METRIC [by DATE] STATUS`; the date picks one of several targets."""
         english = _STATUS_ALIASES.get(status, status)
         word = _STATUS[english][self._index] if english in _STATUS else self.name(status)
         target = f"{self.kw('_TARGET')} {self.name(metric, '_TARGET')}"
+        if due_by is not None:
+            target += f" {self.kw('_BY')} {self.date(due_by)}"
         return self._stmt("_EXPECT", f"{target} {word}")
 
 
@@ -751,29 +772,24 @@ def _one_line(item: Item) -> str | None:
     return f"{item.text} {{ {'  '.join(parts)} }}"
 
 
-def _render_item(item: Item, depth: int, out: list[_Line | None]) -> bool:
-    """Append the item's lines; True when it was expanded over several lines."""
+def _render_item(item: Item, depth: int, out: list[_Line | None]) -> None:
     for text in item.above:
         out.append(_Line(depth, text))
     one = _one_line(item)
-    fits = one is not None and (
-        item.body is None or not item.body or cell_len(INDENT * depth + one) <= LINE_WIDTH
-    )
-    if one is not None and fits:
+    if one is not None:
         columns = item.columns if item.body is None else None
         out.append(_Line(depth, one, item.trailing, alignable=True, columns=columns))
-        return False
+        return
     header_comment, trailing = item.header_comment, item.trailing
     if item.one_line_source and header_comment is None:
         header_comment, trailing = trailing, None
     out.append(_Line(depth, f"{item.text} {{", header_comment))
     _render_body(item.body or [], depth + 1, out, top=False)
     out.append(_Line(depth, "}", trailing))
-    return True
 
 
 def _render_body(entries: Sequence[Entry], depth: int, out: list[_Line | None], top: bool) -> None:
-    prev_multi: bool | None = None  # None: no statement yet in this body
+    prev: Item | None = None  # the previous statement of this body
     after_prev = len(out)
     blank_since_prev = False
     for index, entry in enumerate(entries):
@@ -783,11 +799,12 @@ def _render_body(entries: Sequence[Entry], depth: int, out: list[_Line | None], 
         if isinstance(entry, Comment):
             out.append(_Line(depth, entry.text))
             continue
-        multi = _render_item(entry, depth, out)
-        forced = (prev_multi or multi) if top else (prev_multi and multi)
-        if prev_multi is not None and forced and not blank_since_prev:
-            out.insert(after_prev, None)
-        prev_multi = multi
+        if prev is not None and not blank_since_prev:
+            big = prev.kind in EXPANDED_KINDS, entry.kind in EXPANDED_KINDS
+            if any(big) if top else all(big):
+                out.insert(after_prev, None)
+        _render_item(entry, depth, out)
+        prev = entry
         after_prev = len(out)
         blank_since_prev = False
 
@@ -1092,7 +1109,7 @@ class _ModelPrinter:
     def expectation(self, x: Expectation) -> Item:
         e = self.e
         if x.status is not None:
-            return self.line("expect_status", e.expect_status(x.path[-1], x.status))
+            return self.line("expect_status", e.expect_status(x.path[-1], x.status, x.due_by))
         value = _qty(e, x.value) if x.value is not None else "0"
         return self.line("expect_points", e.expect_points(x.path, value))
 
@@ -1128,6 +1145,7 @@ class _ModelPrinter:
         if j.plugins:
             body.append(self.line("plugins", e.plugins(p.name for p in j.plugins)))
         body.extend(self.settings(j.settings))
+        body.extend(self.line("lint_rule", e.lint_rule(x.rule, x.severity)) for x in j.lint)
         body.extend(self.matter(m) for m in j.matters)
         body.extend(self.chain(c) for c in j.chains)
         body.extend(self.hall(h) for h in j.halls)

@@ -9,6 +9,7 @@ from onewindow.engine.cli import (
     check_cmd,
     compare_cmd,
     export_cmd,
+    fmt_cmd,
     lint_cmd,
     plugins_cmd,
     score_cmd,
@@ -26,16 +27,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-check_cmd.register(app)
-calendar_cmd.register(app)
-sim_cmd.register(app)
+check_cmd.register(app)  # check, summary (the main job), schema
+lint_cmd.register(app)
+fmt_cmd.register(app)
+sim_cmd.register(app)  # simulate, runs
+score_cmd.register(app)  # score, explain, test
 compare_cmd.register(app)
 export_cmd.register(app)
-tui_cmd.register(app)
-lint_cmd.register(app)
+calendar_cmd.register(app)
 plugins_cmd.register(app)
-score_cmd.register(app)
-
+tui_cmd.register(app)
 
 def main() -> None:
     """Run the CLI; user errors print plainly and exit 2, never as a traceback."""
