@@ -59,7 +59,7 @@ def onewindow_settings() -> list[Any]:
 
     The other half of "what a rule needs" is facts: a plugin adds a fact name by returning
     a `MetricSpec` with ``source="fact"`` from `onewindow_metrics`; files then write it in
-    ``facts`` blocks (``metric NAME VALUE``) and rules read it from `RuleInputs.metrics`.
+    ``facts`` blocks (``metric NAME VALUE``) and rules read it with `ctx.metric(NAME)`.
     Parameters of a plugin's own rule kind are declared in `RuleKind.params`.
 
     :returns: a list of `onewindow.plugins.api.SettingSpec`, or None for none.
@@ -144,22 +144,24 @@ def onewindow_rule_kinds() -> list[Any]:
     """Provide scoring rule kinds usable as ``rule KIND { key value … }`` in an assessment.
 
     Called once when the `Registry` is built; the checker reports an unknown KIND (OW152).
-    When an assessment is scored, each rule's `evaluate(rule, inputs)` is called once per
-    assessed jurisdiction with the model node and a `onewindow.plugins.api.RuleInputs`, and
-    returns a `onewindow.plugins.api.RuleResult` (signed points, an explanation, the inputs
-    used). The category's cap and floor are applied by the engine afterwards. Kind names
-    must be unique across plugins.
+    When an assessment is scored, each rule's `evaluate(rule, ctx)` is called once per
+    assessed jurisdiction with the model node (`PluginRule`: its `params`) and a
+    `onewindow.plugins.api.RuleContext` (`ctx.metric(name)`, `ctx.findings(name)`,
+    `ctx.events(name)`, `ctx.param(key)` — every value read is recorded as an input of the
+    explanation), and returns a `onewindow.plugins.api.RuleResult(points, arithmetic,
+    note=None)`: signed points and the arithmetic in words. The category's cap and floor
+    are applied by the engine afterwards. Kind names must be unique across plugins.
 
     :returns: a list of `onewindow.plugins.api.RuleKind`, or None for none.
 
     Example::
 
-        def evaluate(rule, inputs):
-            visits = inputs.metrics.get("grid_visits_logged")
-            if visits is None:
-                return RuleResult(0, "no grid visits observed", missing=("grid_visits_logged",))
-            short = max(0.0, float(inputs.params["need"]) - visits)
-            return RuleResult(-short, f"{short:g} visits short", {"visits": visits})
+        def evaluate(rule, ctx):
+            visits = ctx.metric("grid_visits_logged")
+            if visits.value is None:
+                return RuleResult(0.0, "no grid visits observed", note="counted as none")
+            short = max(0.0, float(ctx.param("need")) - visits.value)
+            return RuleResult(-short, f"{ctx.param('need')} needed, {visits.value:g} logged")
 
         @hookimpl
         def onewindow_rule_kinds():

@@ -122,6 +122,8 @@ def notify(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[PluginErr
 
 
 def _is_number(value: Any) -> bool:
+    if type(value) is float or type(value) is int:  # the common case, without the ABC check
+        return math.isfinite(value)
     return (
         isinstance(value, numbers.Real)
         and not isinstance(value, bool)
@@ -192,16 +194,19 @@ def _guard_check(plugin: str, rule: LintRule) -> LintRule:
     return replace(rule, check=check)
 
 
+def _where(rule: Any) -> str:
+    span = getattr(rule, "span", None)
+    return f" (rule at {span})" if span is not None else ""
+
+
 def _guard_evaluate(plugin: str, kind: RuleKind) -> RuleKind:
     inner = kind.evaluate
     assert inner is not None
     hook = "onewindow_rule_kinds"
 
-    def evaluate(rule: Any, ctx: Any) -> Any:
-        from onewindow.engine.scoring.kinds import RuleResult
+    from onewindow.engine.scoring.kinds import RuleResult  # imported once per kind, not per call
 
-        span = getattr(rule, "span", None)
-        where = f" (rule at {span})" if span is not None else ""
+    def evaluate(rule: Any, ctx: Any) -> Any:
         try:
             result = inner(rule, ctx)
         except PluginError:
@@ -210,8 +215,10 @@ def _guard_evaluate(plugin: str, kind: RuleKind) -> RuleKind:
             raise PluginError(
                 plugin,
                 hook,
-                f"rule kind '{kind.name}': evaluate raised {type(exc).__name__}: {exc}{where}",
+                f"rule kind '{kind.name}': evaluate raised {type(exc).__name__}: {exc}"
+                f"{_where(rule)}",
             ) from exc
+        where = _where(rule)
         if not isinstance(result, RuleResult):
             raise PluginError(
                 plugin,

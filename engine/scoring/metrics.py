@@ -233,6 +233,8 @@ class MetricResolver:
     def _compute(self, compute, jurisdiction: str, name: str, subject: str | None) -> float | None:
         try:
             value = compute(self.ws, jurisdiction, self.as_of, subject)
+        except PluginError:
+            raise  # already names the plugin (the registry guards `compute`)
         except Exception as exc:  # a plugin's bug is named, never a bare traceback
             owner = self.registry.metric_owner.get(name, "?")
             raise PluginError(
