@@ -97,3 +97,8 @@ def test_python_module_entry_is_the_same_command() -> None:
         check=False,
     )
     assert "check" in r.stdout
+
+
+def test_bundled_files_are_in_canonical_form() -> None:
+    r = run("fmt", "--check", str(JURISDICTIONS))
+    assert r.returncode == 0, r.stdout + r.stderr
