@@ -2,6 +2,7 @@
 # Install (Debian's package) and start a PostgreSQL server for the run-store tests; print the
 # SQLAlchemy URL of a role that may create test databases. Idempotent.
 set -euo pipefail
+exec 3>&1 1>&2  # everything goes to stderr except the URL printed at the end on fd 3
 if [ ! -d /usr/lib/postgresql ] || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
@@ -20,4 +21,4 @@ su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_roles WHERE rolname = 'o
   su postgres -c "psql -q -p $port -c \"CREATE ROLE onewindow LOGIN PASSWORD 'onewindow' CREATEDB\"" >/dev/null
 su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_database WHERE datname = 'onewindow'\"" | grep -q 1 ||
   su postgres -c "createdb -p $port -O onewindow onewindow" >/dev/null
-echo "postgresql+psycopg://onewindow:onewindow@127.0.0.1:${port}/onewindow"
+echo "postgresql+psycopg://onewindow:onewindow@127.0.0.1:${port}/onewindow" >&3
