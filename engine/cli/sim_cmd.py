@@ -82,13 +82,13 @@ def open_store(db: str | None) -> RunStore:
     return store
 
 
-def metric_specs(registry: Any = None) -> dict[str, Any]:
+def metric_specs(registry: Any = None, plugins: list[str] | None = None) -> dict[str, Any]:
     """Metric specs by name, for units; empty when plugins cannot be loaded."""
     if registry is None:
         try:
             from onewindow.plugins.registry import Registry
 
-            registry = Registry.build()
+            registry = Registry.build(plugins or ())
         except Exception:  # units are decoration: a broken plugin must not hide stored runs
             return {}
     return dict(registry.metrics)
@@ -327,6 +327,7 @@ def register(app: typer.Typer) -> None:
     def runs_command(
         ctx: typer.Context,
         db: DbOpt = None,
+        plugin: PluginOpt = None,
         limit: Annotated[
             int | None, typer.Option("--limit", min=1, help="Show only the newest N runs.")
         ] = None,
@@ -334,6 +335,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List stored runs, newest first."""
         ctx.ensure_object(dict)["db"] = db
+        ctx.obj["plugins"] = plugin
         if ctx.invoked_subcommand is not None:
             return
         store = open_store(db)
@@ -348,7 +350,7 @@ def register(app: typer.Typer) -> None:
                 f"no runs stored in {store.display_url} yet — `onewindow simulate PATH` makes one"
             )
             return
-        specs = metric_specs()
+        specs = metric_specs(plugins=plugin)
         table = Table(title=f"Runs in {escape(store.display_url)}", title_justify="left")
         table.add_column("id", justify="right")
         table.add_column("stored", no_wrap=True)
@@ -384,10 +386,12 @@ def register(app: typer.Typer) -> None:
         cases: Annotated[
             int, typer.Option("--cases", min=0, help="Also show the first N stored cases.")
         ] = 0,
+        plugin: PluginOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Show one run: inputs, warnings, every metric (and cases with --cases)."""
         db = db or (ctx.obj or {}).get("db")
+        plugin = plugin or (ctx.obj or {}).get("plugins")
         store = open_store(db)
         with store_errors():
             run = store.get(run_id)
@@ -410,12 +414,14 @@ def register(app: typer.Typer) -> None:
                 data["cases"] = list(table.rows())
             print_json(data)
             return
-        _print_run(run, metrics, table)
+        _print_run(run, metrics, table, plugin)
 
     app.add_typer(runs_app, name="runs")
 
 
-def _print_run(run: StoredRun, metrics: list[MetricValue], cases: Any) -> None:
+def _print_run(
+    run: StoredRun, metrics: list[MetricValue], cases: Any, plugins: list[str] | None = None
+) -> None:
     o = run.options
     inputs = Table(title=f"Run {run.id}", title_justify="left", show_header=False)
     inputs.add_column("input", style="bold")
@@ -439,7 +445,7 @@ def _print_run(run: StoredRun, metrics: list[MetricValue], cases: Any) -> None:
         console.print("[bold yellow]Warnings[/]")
         for w in run.warnings:
             console.print(Text(f"  • {w}"))
-    specs = metric_specs()
+    specs = metric_specs(plugins=plugins)
     scopes = sorted({m.scope for m in metrics}, key=_scope_key)
     for s in scopes:
         rows = [m for m in metrics if m.scope == s]
