@@ -10,6 +10,7 @@ from onewindow.engine.cli import (
     compare_cmd,
     export_cmd,
     fmt_cmd,
+    generate_cmd,
     lint_cmd,
     plugins_cmd,
     score_cmd,
@@ -37,6 +38,7 @@ export_cmd.register(app)
 calendar_cmd.register(app)
 plugins_cmd.register(app)
 tui_cmd.register(app)
+generate_cmd.register(app)
 
 def main() -> None:
     """Run the CLI; user errors print plainly and exit 2, never as a traceback."""

@@ -1,0 +1,154 @@
+"""Check throughput on a generated province: MB/s of DSL parsed and validated.
+
+Targets: >= 1 MB/s, and the whole province (100 districts × 20 towns × 35 villages,
+~72,000 files) checked in < 60 s. Prints the end-to-end figure and where the time goes:
+reading, lark parsing, building the model, then load/resolve/validate over a warm parse
+cache, with the process's peak memory (ru_maxrss) after each step.
+
+Run: python benchmarks/bench_check.py [--districts 100 --towns 20 --villages 35] [--tree DIR]
+     (--tree reuses a tree written by `onewindow generate`; --tracemalloc adds a traced run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from onewindow.dsl.build import transform
+from onewindow.dsl.check import check
+from onewindow.dsl.load import ParseCache
+from onewindow.dsl.parse import grammar, parse_text
+from onewindow.engine.generate import ProvinceSpec, generate
+
+TARGET_MB_S = 1.0
+TARGET_PROVINCE_S = 60.0
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 1024 if sys.platform != "darwin" else rss / 1e6
+
+
+def arguments() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--districts", type=int, default=100)
+    ap.add_argument("--towns", type=int, default=20)
+    ap.add_argument("--villages", type=int, default=35)
+    ap.add_argument("--matters", type=int, default=12)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--tree", type=Path, help="an existing generated tree to check")
+    ap.add_argument("--tracemalloc", action="store_true", help="also a run under tracemalloc")
+    return ap.parse_args()
+
+
+def province(args: argparse.Namespace, scratch: Path) -> Path:
+    if args.tree is not None:
+        return args.tree
+    spec = ProvinceSpec(args.districts, args.towns, args.villages, args.matters, seed=args.seed)
+    out = scratch / "province"
+    t0 = time.perf_counter()
+    size = generate(out, spec)
+    print(
+        f"generated {spec.jurisdiction_count:,} jurisdictions, {size / 1e6:.1f} MB "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
+    return out
+
+
+class Clock:
+    """Wall and CPU time of a step: the machine is shared, so CPU time is the steadier one."""
+
+    def __init__(self) -> None:
+        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+
+    def stop(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall0, time.process_time() - self.cpu0
+
+
+def row(step: str, times: tuple[float, float], mb: float, note: str = "") -> None:
+    wall, cpu = times
+    rate = f"{mb / cpu:8.2f}" if cpu > 0 else "       -"
+    print(f"{step:36} {wall:8.2f} s {cpu:8.2f} s {rate} MB/s  peak {peak_mb():6.0f} MB  {note}")
+
+
+def main() -> None:
+    args = arguments()
+    with tempfile.TemporaryDirectory(prefix="ow-bench-check-") as tmp:
+        root = province(args, Path(tmp))
+        files = sorted(root.rglob("*.ow"))
+        clock = Clock()
+        texts = [(str(p), p.read_bytes().decode("utf-8-sig")) for p in files]
+        read = clock.stop()
+        mb = sum(len(t.encode("utf-8")) for _, t in texts) / 1e6
+        print(f"tree: {root}  ({len(files):,} files, {mb:.2f} MB of DSL)")
+        print(f"{'step':36} {'wall':>10} {'cpu':>10} {'MB/s (cpu)':>13}")
+        row("read + decode", read, mb)
+
+        cache = ParseCache()
+        clock = Clock()
+        result = check([root], cache=cache)
+        cold = clock.stop()
+        ok = "clean" if result.ok else f"{len(result.errors)} ERRORS"
+        row("check, cold cache (end to end)", cold, mb, ok)
+        check_peak = peak_mb()
+        n = len(result.workspace.jurisdictions)
+        del result
+        gc.collect()
+        clock = Clock()
+        check([root], cache=cache)
+        row("check, warm cache (no parsing)", clock.stop(), mb)
+        del cache
+        gc.collect()
+
+        # lark alone, then the transformer alone: what each costs by itself
+        parse = [0.0, 0.0]
+        build = [0.0, 0.0]
+        tokens = 0
+        lark = grammar().lark
+        for path, text in texts:
+            clock = Clock()
+            tree, _ = parse_text(text, path)
+            for i, v in enumerate(clock.stop()):
+                parse[i] += v
+            if tree is not None:
+                clock = Clock()
+                transform(tree, path)
+                for i, v in enumerate(clock.stop()):
+                    build[i] += v
+            tokens += sum(1 for _ in lark.lex(text))
+        rate = f"{tokens / parse[1]:,.0f} tokens/s ({tokens:,} tokens)"
+        row("  of which lark parse (parse_text)", (parse[0], parse[1]), mb, rate)
+        row("  of which build model (transform)", (build[0], build[1]), mb)
+
+        print()
+        wall, cpu = cold
+        verdict_rate = "OK" if mb / cpu >= TARGET_MB_S else "MISSED"
+        verdict_time = "OK" if wall < TARGET_PROVINCE_S else "MISSED"
+        print(
+            f"throughput {mb / cpu:.2f} MB/s of CPU time, {mb / wall:.2f} MB/s wall "
+            f"(target >= {TARGET_MB_S:g}: {verdict_rate}); {n:,} jurisdictions in {wall:.1f} s "
+            f"wall (target < {TARGET_PROVINCE_S:g} s: {verdict_time}); "
+            f"peak RSS of the cold check {check_peak:.0f} MB"
+        )
+        if args.tracemalloc:
+            gc.collect()
+            tracemalloc.start()
+            clock = Clock()
+            check([root], cache=ParseCache())
+            _, traced = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            print(
+                f"tracemalloc: peak {traced / 1e6:.0f} MB of Python allocations for one cold "
+                f"check ({clock.stop()[0]:.1f} s traced)"
+            )
+
+
+if __name__ == "__main__":
+    main()
