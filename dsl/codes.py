@@ -68,6 +68,8 @@ _TABLE: tuple[tuple[str, str, Severity, Status, str], ...] = (
      "The file cannot be read, or is not saved as UTF-8 text."),
     ("OW006", "file too large", _E, _STABLE,
      "The file is larger than the 64 MB limit; split it with 'include'."),
+    ("OW007", "nesting too deep", _E, _STABLE,
+     "Blocks or parenthesised chain steps are nested too deeply to be read."),
     ("OW010", "incomplete statement", _E, _STABLE,
      "A statement stops before its required parts (e.g. 'limit legal' without the days)."),
     ("OW012", "unknown statement", _E, _STABLE,

@@ -17,6 +17,7 @@ from onewindow.dsl.resolve import Workspace, resolve
 ROOT_MARKER = "onewindow.toml"
 SUFFIX = ".ow"
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_INCLUDE_DEPTH = 100
 TOP_LEVEL_KEYS = {"facts", "test", "plugins", "include"}
 
 
@@ -136,7 +137,16 @@ def _parse_file(path: Path, shown: str) -> _Parsed:
     tree, syntax = parse_text(text, shown)
     if tree is None:
         return _Parsed([], syntax)
-    items, build_diags = transform(tree, shown)
+    try:
+        items, build_diags = transform(tree, shown)
+    except RecursionError:
+        too_deep = error(
+            "OW007",
+            _file_span(shown),
+            "the file nests blocks or parentheses too deeply to be read",
+            "flatten the nesting (a chain's steps rarely need more than a few levels)",
+        )
+        return _Parsed([], [*syntax, too_deep])
     return _Parsed(items, syntax + build_diags)
 
 
@@ -199,6 +209,17 @@ class _Loader:
         out: list[TopItem] = []
         for item in items:
             if isinstance(item, Stmt) and item.key == "include":
+                if len(stack) > MAX_INCLUDE_DEPTH:
+                    self.diagnostics.append(
+                        error(
+                            "OW141",
+                            item.span,
+                            f"includes nest more than {MAX_INCLUDE_DEPTH} files deep",
+                            "a chain of includes this long is almost always a loop through "
+                            "links; include the fragments from one file instead",
+                        )
+                    )
+                    continue
                 target = self.target_of(item, here)
                 if target is None:
                     continue
@@ -300,16 +321,52 @@ class _Loader:
         )
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """Every `.ow` file below the root (links followed only when they stay inside it)."""
     out: list[Path] = []
+    problems: list[Diagnostic] = []
+    real_root = root.resolve()
     for folder, dirs, names in os.walk(root, followlinks=False):
         dirs.sort()
         for n in sorted(names):
-            if n.endswith(SUFFIX):
-                p = Path(folder) / n
-                if p.is_file():
-                    out.append(p.resolve())
-    return out
+            if not n.endswith(SUFFIX):
+                continue
+            p = Path(folder) / n
+            shown = display_path(p)
+            try:
+                real = p.resolve(strict=True)
+            except (OSError, RuntimeError):
+                problems.append(
+                    error(
+                        "OW005",
+                        _file_span(shown),
+                        "cannot read the file: it is a link that leads nowhere or in a loop",
+                        "remove the link or point it at a real .ow file",
+                    )
+                )
+                continue
+            if real != real_root and real_root not in real.parents:
+                problems.append(
+                    error(
+                        "OW142",
+                        _file_span(shown),
+                        f"'{shown}' links to a file outside the jurisdictions root",
+                        "copy the file into the tree instead of linking to it",
+                    )
+                )
+                continue
+            if not real.is_file():
+                problems.append(
+                    error(
+                        "OW005",
+                        _file_span(shown),
+                        "cannot read the file: it is not a regular file",
+                        "jurisdiction files must be ordinary text files",
+                    )
+                )
+                continue
+            out.append(real)
+    return out, problems
 
 
 @dataclass
@@ -350,7 +407,8 @@ def load(
         )
     root = roots.pop()
     loader = _Loader(root=root, cache=cache)
-    all_files = _walk(root)
+    all_files, walk_problems = _walk(root)
+    loader.diagnostics.extend(walk_problems)
     for p in given:
         if p.is_file() and p not in all_files:
             all_files.append(p)
@@ -391,6 +449,10 @@ def load(
     workspace, res_diags = resolve(display_path(root), files)
     requested = [loader.show(p) for p in all_files if any(p == g or g in p.parents for g in given)]
     requested += [loader.show(p) for p in overlay_paths]
+    for d in walk_problems:  # links the walk refused: shown when they sit below a given path
+        where = Path(os.path.abspath(d.span.file))
+        if any(where == g or g in where.parents for g in given):
+            requested.append(d.span.file)
     workspace.requested = frozenset(requested)
     diagnostics = _dedupe(loader.diagnostics + res_diags)
     return Loaded(workspace=workspace, diagnostics=diagnostics, requested_files=requested)
@@ -406,9 +468,14 @@ def _include_targets(loader: _Loader, path: Path) -> set[Path]:
                 visit(list(item.body))
             elif item.key == "include":
                 raw = Path(item.value.path)
-                target = (path.parent / raw).resolve() if not raw.is_absolute() else raw.resolve()
-                if target.is_file():
-                    out.add(target)
+                try:
+                    target = (
+                        (path.parent / raw).resolve() if not raw.is_absolute() else raw.resolve()
+                    )
+                    if target.is_file():
+                        out.add(target)
+                except (OSError, RuntimeError):  # a symlink loop: target_of reports it
+                    continue
 
     visit(loader.parsed(path).items)
     return out

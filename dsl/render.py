@@ -34,6 +34,10 @@ class SourceLines:
         return lines[number - 1].rstrip("\r")
 
 
+#: Longest source line quoted whole; longer ones are cut to CONTEXT characters around the span.
+MAX_SHOWN = 160
+CONTEXT = 60
+
 _STYLE = {Severity.error: "bold red", Severity.warning: "bold yellow", Severity.info: "bold blue"}
 
 
@@ -59,6 +63,13 @@ def render_text(d: Diagnostic, sources: SourceLines, markup: bool = True) -> str
         start = max(0, sp.column - 1)
         end = sp.end_column - 1 if sp.end_line == sp.line else len(src)
         end = max(end, start + 1)
+        if len(src) > MAX_SHOWN:  # a huge line: show a window around the span, not all of it
+            left = max(0, start - CONTEXT)
+            right = min(len(src), max(end, start + 1) + CONTEXT, left + MAX_SHOWN)
+            end = min(end, right)
+            src = ("…" if left else "") + src[left:right] + ("…" if right < len(src) else "")
+            shift = left - (1 if left else 0)
+            start, end = start - shift, end - shift
         lead = cell_len(src[:start].expandtabs(4))
         width = max(1, cell_len(src[:end].expandtabs(4)) - lead)
         src = src.expandtabs(4)

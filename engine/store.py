@@ -312,6 +312,11 @@ def _translate(exc: Exception, shown: str, action: str) -> StoreError:
             f"cannot {action}: {where} is locked by another program",
             "wait for the other run to finish and try again",
         )
+    if any(w in low for w in ("disk is full", "no space left", "could not extend file")):
+        return StoreError(
+            f"cannot {action}: the disk holding {where} is full",
+            f"free some space, or choose another database with --db or ${DB_ENV}",
+        )
     if "readonly" in low or "read-only" in low or "read only" in low:
         return StoreError(
             f"cannot {action}: {where} is read-only",

@@ -10,6 +10,8 @@ and a bad answer stops the command before anything is stored or scored.
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import importlib.util
 import math
 import numbers
 from collections.abc import Iterable
@@ -22,6 +24,7 @@ from onewindow.dsl.diagnostics import Diagnostic
 from onewindow.plugins.api import LintRule, MetricSpec, RuleKind, SettingSpec
 from onewindow.plugins.manager import (
     BUILTIN_PREFIX,
+    ENTRY_POINT_GROUP,
     LoadedPlugin,
     PluginError,
     PluginFailure,
@@ -268,6 +271,25 @@ def _name_ok(name: Any) -> bool:
 # ---------------------------------------------------------------- the registry
 
 
+def _entry_point_modules() -> set[str]:
+    """Module and entry names of the installed plugins of the `onewindow` entry-point group."""
+    out: set[str] = set()
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        out.add(ep.name)
+        out.add(ep.module)
+        out.add(ep.module.split(".")[0])
+    return out
+
+
+def _spec_exists(name: str) -> bool:
+    """Whether a top-level module is importable, without importing it or running its code."""
+    top = name.split(".")[0]
+    try:
+        return importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 @dataclass
 class Registry:
     """What the loaded plugins provide, gathered once, with the plugin that provides each."""
@@ -411,8 +433,23 @@ class Registry:
         :raises PluginError: a newly loaded plugin's hook raised or returned the wrong type.
         """
         added = False
+        installed = _entry_point_modules()
         for name in names:
             if name in self.plugin_names() or name in self.load_errors:
+                continue
+            if name not in installed:
+                # files are data: they may name installed onewindow plugins, never run an
+                # arbitrary module (SECURITY.md)
+                if "/" in name or "\\" in name or name.endswith(".py"):
+                    reason = "a `plugins` line names an installed module, never a Python file"
+                elif not _spec_exists(name):
+                    reason = "it is not installed"
+                else:
+                    reason = (
+                        "it is not a onewindow plugin (no 'onewindow' entry point names it; "
+                        "load other modules with --plugin)"
+                    )
+                self.load_errors[name] = reason
                 continue
             try:
                 if isinstance(self.pm, PluginManager):

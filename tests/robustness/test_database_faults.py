@@ -146,13 +146,6 @@ def test_a_full_disk_is_an_error_and_keeps_earlier_runs(tree: Path, tmp_path: Pa
         assert invoke("runs", "--db", f"sqlite:///{db}").exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/store.py _translate(): 'database or disk is full' falls to the generic "
-    "OperationalError branch ('cannot be reached …', hint 'check that the database server "
-    "is running'); add a branch for 'disk is full' / 'No space left on device' / PostgreSQL "
-    "'could not extend file' saying the disk is full, hint: free space or use another --db",
-)
 def test_a_full_disk_says_so_in_plain_words(tree: Path, tmp_path: Path) -> None:
     with tmpfs(tmp_path / "mnt", "1m") as mnt:
         db = mnt / "runs.db"

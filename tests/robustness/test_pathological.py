@@ -100,17 +100,11 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     assert ("OW006", "huge.ow", 1, 1) in found(root)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dsl/onewindow.lark NAME regex /[^\\W\\d](?:[\\w·]|-(?![>\\d]))*/ uses ~3 KB of "
-    "re backtracking memory per character (1 MB word: 2.8 GB): unroll it to "
-    "/[^\\W\\d][\\w·]*(?:-(?![>\\d])[\\w·]*)*/",
-)
 def test_a_10_mb_word_is_one_error_in_bounded_memory(tmp_path: Path) -> None:
     root = write(tmp_path, {"a.ow": "x" * (10 * MB)})
     ran = onewindow("check", str(root))
     assert ran.code == 1, ran.output[-2000:]
-    assert "OW001" in ran.output
+    assert "OW012" in ran.output  # an unknown statement, named once
     assert len(ran.output) < 5_000
 
 
@@ -121,12 +115,6 @@ def test_a_1_mb_string_checks_clean_in_bounded_memory(tmp_path: Path) -> None:
     assert ran.code == 0, ran.output[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='dsl/onewindow.lark STRING regex /"(?:\\\\.|[^"\\\\\\n])*"/ backtracks with '
-    "~2.7 KB per character when unterminated (1 M characters: 2.7 GB): unroll it to "
-    '/"[^"\\\\\\n]*(?:\\\\.[^"\\\\\\n]*)*"/; and dsl/render.py prints the whole line',
-)
 def test_an_unterminated_1_mb_string_is_one_short_error(tmp_path: Path) -> None:
     text = f'jurisdiction 甲区 {{\n  level district\n  source "{"长" * MB}\n}}\n'
     root = write(tmp_path, {"a.ow": text})
@@ -136,17 +124,12 @@ def test_an_unterminated_1_mb_string_is_one_short_error(tmp_path: Path) -> None:
     assert len(ran.output) < 5_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dsl/render.py shows the whole source line and a caret under all of it: clip "
-    "the shown line to a window of ~100 columns around the span, with … at the cut ends",
-)
 def test_an_error_after_a_1_mb_string_is_shown_briefly(tmp_path: Path) -> None:
     text = f'jurisdiction 甲区 {{ level district source "{"长" * (MB // 3)}" oops }}\n'
     root = write(tmp_path, {"a.ow": text})
     ran = onewindow("check", str(root))
     assert ran.code == 1, ran.output[-2000:]
-    assert "OW001" in ran.output
+    assert "OW012" in ran.output  # an unknown statement, named once
     assert len(ran.output) < 5_000
 
 
@@ -168,13 +151,6 @@ def test_10000_steps_in_a_row_check_clean(tmp_path: Path) -> None:
     assert codes(root) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="dsl/build.py transform(): lark's recursive Transformer overflows on deep "
-    "parentheses in `steps` (from ~250 levels); limit the depth (e.g. 100) with a diagnostic at the "
-    "innermost '(' too deep, before transforming",
-)
 def test_10000_nested_parentheses_in_steps_are_a_diagnostic(tmp_path: Path) -> None:
     steps = "(" * 10_000 + "甲" + ")" * 10_000
     text = (
@@ -199,12 +175,6 @@ def test_includes_1500_deep_give_a_diagnostic_not_a_crash(tmp_path: Path) -> Non
     assert codes(root)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dsl/load.py _Loader.target_of catches RecursionError (a RuntimeError) and calls "
-    "it a symlink loop; expand() should count include depth and report 'includes nest "
-    "deeper than N' (new code) at the include that is too deep",
-)
 def test_includes_1500_deep_are_called_too_deep(tmp_path: Path) -> None:
     root = _include_chain(tmp_path, 1500)
     result = check([root], cache=ParseCache())
@@ -258,12 +228,6 @@ def test_a_symlink_inside_the_root_pointing_outside_is_refused(tmp_path: Path) -
     assert "外部" not in result.workspace.departments("甲区")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dsl/load.py _walk() appends p.resolve() for a .ow symlink without checking that "
-    "it stays inside the root (only includes are confined, in target_of): apply the same "
-    "check there and report OW142 at the link instead of loading the file",
-)
 def test_a_walked_file_symlink_pointing_outside_the_root_is_refused(tmp_path: Path) -> None:
     (tmp_path / "outside.ow").write_text("jurisdiction 外区 { level district }\n", encoding="utf-8")
     root = write(tmp_path / "root", {"a.ow": DISTRICT})
@@ -282,13 +246,6 @@ def test_a_folder_symlink_loop_is_not_followed(tmp_path: Path) -> None:
     assert found(root) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="dsl/load.py _include_targets() calls Path.resolve() unguarded: an include of a "
-    "symlink loop raises RuntimeError('Symlink loop …') as a traceback; catch "
-    "(OSError, RuntimeError) there as target_of() does, and let target_of report OW143",
-)
 @pytest.mark.parametrize("loop", ["self", "ping-pong"])
 def test_an_include_of_a_symlink_loop_is_a_diagnostic(loop: str, tmp_path: Path) -> None:
     root = write(tmp_path, {"a.ow": 'jurisdiction 甲区 {\n  level district\n  include "x.ow"\n}\n'})
@@ -297,15 +254,11 @@ def test_an_include_of_a_symlink_loop_is_a_diagnostic(loop: str, tmp_path: Path)
     else:
         os.symlink("y.ow", root / "x.ow")
         os.symlink("x.ow", root / "y.ow")
-    assert codes(root) == ["OW143"]
+    # the include fails (OW143) and each looping link is itself reported as unreadable
+    links = 1 if loop == "self" else 2
+    assert codes(root) == ["OW143"] + ["OW005"] * links
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dsl/load.py _walk() skips a .ow entry that is a symlink loop (or a FIFO, or a "
-    "dangling link) without a word: report it (OW005 'cannot read the file: symlink loop' "
-    "/ 'not a regular file') so a user sees why a jurisdiction is missing",
-)
 def test_a_walked_symlink_loop_is_reported(tmp_path: Path) -> None:
     root = write(tmp_path, {"a.ow": DISTRICT})
     os.symlink("loop.ow", root / "loop.ow")
@@ -317,4 +270,5 @@ def test_an_include_of_a_fifo_does_not_block(tmp_path: Path) -> None:
         tmp_path, {"a.ow": 'jurisdiction 甲区 {\n  level district\n  include "pipe.ow"\n}\n'}
     )
     os.mkfifo(root / "pipe.ow")
-    assert codes(root) == ["OW143"]  # nothing is read from the pipe
+    # nothing is read from the pipe: the include fails, and the pipe is not a regular file
+    assert codes(root) == ["OW143", "OW005"]
