@@ -47,6 +47,7 @@ class Workspace:
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
     children: dict[str, tuple[str, ...]] = field(default_factory=dict)
     requested: frozenset[str] = frozenset()
+    _held: dict[str, dict[str, Matter]] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ tree
 
@@ -148,7 +149,10 @@ class Workspace:
         return index
 
     def held_matters_static(self, name: str) -> dict[str, Matter]:
-        """Own matters plus those delegated down the parent chain (dates ignored)."""
+        """Own matters plus those delegated down the parent chain (dates ignored; cached)."""
+        cached = self._held.get(name)
+        if cached is not None:
+            return dict(cached)
         held: dict[str, Matter] = {}
         lineage = list(reversed(self.lineage(name)))
         for i, j in enumerate(lineage):
@@ -160,7 +164,8 @@ class Workspace:
                             if m.name in held and m.name not in current:
                                 current[m.name] = held[m.name]
             held = current
-        return held
+        self._held[name] = held
+        return dict(held)
 
     def delegated_in(self, name: str, as_of: dt.date | None = None) -> list[DelegatedMatter]:
         """Matters delegated to this jurisdiction, in force on `as_of` (all when None)."""

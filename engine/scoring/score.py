@@ -40,6 +40,7 @@ class Scorer:
         self.as_of = resolver.as_of
         self._plans: dict[int, AssessmentPlan] = {}
         self._cards: dict[str, Scorecard] = {}
+        self._order: dict[str, int] | None = None
 
     # ------------------------------------------------------------ who is assessed
 
@@ -55,8 +56,11 @@ class Scorer:
         return any(x.name == owner for x in self.ws.lineage(name)[1:])
 
     def assessed(self, owner: str, a: Assessment) -> list[str]:
-        """The jurisdictions `a` scores, in declaration order."""
-        return [n for n in self.ws.jurisdictions if self.assesses(owner, a, n)]
+        """The jurisdictions `a` scores, in declaration order (only descendants can be)."""
+        if self._order is None:
+            self._order = {n: i for i, n in enumerate(self.ws.jurisdictions)}
+        below = (j.name for j in self.ws.descendants(owner))
+        return sorted((n for n in below if self.assesses(owner, a, n)), key=self._order.__getitem__)
 
     def plan(self, owner: str, a: Assessment) -> AssessmentPlan:
         found = self._plans.get(id(a))
