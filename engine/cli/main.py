@@ -40,6 +40,7 @@ plugins_cmd.register(app)
 tui_cmd.register(app)
 generate_cmd.register(app)
 
+
 def main() -> None:
     """Run the CLI; user errors print plainly and exit 2, never as a traceback."""
     try:

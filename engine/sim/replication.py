@@ -336,7 +336,6 @@ def _hall(
     v_day = np.concatenate((arrival[first_idx], back_day[ret_idx]))
     v_time = np.concatenate((time[first_idx], back_time[ret_idx]))
     v_ret = np.concatenate((np.zeros(first_idx.size, bool), np.ones(ret_idx.size, bool)))
-    nv = v_case.size
     v_stream = stream[v_case]
     # service draws per case (first visit, return visit): how many applicants come back does
     # not shift the random numbers of anything drawn later (common random numbers)

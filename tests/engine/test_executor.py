@@ -70,7 +70,9 @@ def test_dask_local_cluster_gives_identical_results(checked, local_result) -> No
 
 def test_progress_counts_every_task(checked) -> None:
     seen: list[tuple[int, int]] = []
-    simulate(checked.workspace, checked.registry, OPTIONS, progress=lambda d, t: seen.append((d, t)))
+    simulate(
+        checked.workspace, checked.registry, OPTIONS, progress=lambda d, t: seen.append((d, t))
+    )
     assert seen and seen[-1][0] == seen[-1][1]
 
 

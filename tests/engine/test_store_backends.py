@@ -59,7 +59,9 @@ def test_round_trip(db_url: str) -> None:
         assert run.options == result.options
         stored = store.cases(run_id)
         assert len(stored) == 120
-        assert sorted(stored.columns["wait_minutes"]) == sorted(result.cases.columns["wait_minutes"])
+        assert sorted(stored.columns["wait_minutes"]) == sorted(
+            result.cases.columns["wait_minutes"]
+        )
         assert {m.metric for m in store.metrics(run_id)} >= {"trips_le1_share", "on_time_rate"}
 
 
