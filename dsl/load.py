@@ -30,14 +30,11 @@ class LoadError(Exception):
         self.hint = hint
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, cwd: str | None = None) -> str:
     """A path as users see it: relative to the working directory when at most two levels up."""
+    here = cwd if cwd is not None else os.getcwd()
     try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        pass
-    try:
-        rel = os.path.relpath(path, Path.cwd())
+        rel = os.path.relpath(path, here)
     except ValueError:  # another drive
         return str(path)
     return rel if rel.split(os.sep)[:3].count("..") <= 2 else str(path)
@@ -159,20 +156,36 @@ class _Loader:
     shown: dict[Path, str] = field(default_factory=dict)
     overlays: dict[str, list[RawJurisdiction]] = field(default_factory=dict)
     applied: set[str] = field(default_factory=set)
+    resolved: dict[tuple[Path, str], Path] = field(default_factory=dict)
+    cwd: str = field(default_factory=os.getcwd)
+
+    def __post_init__(self) -> None:
+        self.real_root = self.root.resolve()
 
     def show(self, path: Path) -> str:
         if path not in self.shown:
-            self.shown[path] = display_path(path)
+            self.shown[path] = display_path(path, self.cwd)
         return self.shown[path]
+
+    def resolve_include(self, here: Path, raw_path: str) -> Path:
+        """Where `include "raw_path"` in a file of folder `here` leads (memoised per load).
+
+        :raises OSError | RuntimeError: a symlink loop.
+        """
+        key = (here, raw_path)
+        found = self.resolved.get(key)
+        if found is None:
+            raw = Path(raw_path)
+            found = ((here / raw) if not raw.is_absolute() else raw).resolve(strict=False)
+            self.resolved[key] = found
+        return found
 
     def parsed(self, path: Path) -> _Parsed:
         return self.cache.get(path, self.show(path))
 
     def target_of(self, inc: Stmt, here: Path) -> Path | None:
-        raw = Path(inc.value.path)
-        target = (here.parent / raw) if not raw.is_absolute() else raw
         try:
-            real = target.resolve(strict=False)
+            real = self.resolve_include(here.parent, inc.value.path)
         except (OSError, RuntimeError):
             self.diagnostics.append(
                 error(
@@ -180,7 +193,7 @@ class _Loader:
                 )
             )
             return None
-        root = self.root.resolve()
+        root = self.real_root
         if real != root and root not in real.parents:
             self.diagnostics.append(
                 error(
@@ -326,12 +339,15 @@ def _walk(root: Path) -> tuple[list[Path], list[Diagnostic]]:
     out: list[Path] = []
     problems: list[Diagnostic] = []
     real_root = root.resolve()
-    for folder, dirs, names in os.walk(root, followlinks=False):
+    for folder, dirs, names in os.walk(real_root, followlinks=False):
         dirs.sort()
         for n in sorted(names):
             if not n.endswith(SUFFIX):
                 continue
             p = Path(folder) / n
+            if not os.path.islink(p) and os.path.isfile(p):  # folder links are not followed:
+                out.append(p)  # the path of a plain file below the real root is real
+                continue
             shown = display_path(p)
             try:
                 real = p.resolve(strict=True)
@@ -447,7 +463,12 @@ def load(
                     )
                 )
     workspace, res_diags = resolve(display_path(root), files)
-    requested = [loader.show(p) for p in all_files if any(p == g or g in p.parents for g in given)]
+    prefixes = [(str(g), str(g) + os.sep) for g in given]
+    requested = [
+        loader.show(p)
+        for p in all_files
+        if any(str(p) == g or str(p).startswith(inside) for g, inside in prefixes)
+    ]
     requested += [loader.show(p) for p in overlay_paths]
     for d in walk_problems:  # links the walk refused: shown when they sit below a given path
         where = Path(os.path.abspath(d.span.file))
@@ -467,11 +488,8 @@ def _include_targets(loader: _Loader, path: Path) -> set[Path]:
             if isinstance(item, RawJurisdiction):
                 visit(list(item.body))
             elif item.key == "include":
-                raw = Path(item.value.path)
                 try:
-                    target = (
-                        (path.parent / raw).resolve() if not raw.is_absolute() else raw.resolve()
-                    )
+                    target = loader.resolve_include(path.parent, item.value.path)
                     if target.is_file():
                         out.add(target)
                 except (OSError, RuntimeError):  # a symlink loop: target_of reports it
