@@ -11,8 +11,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+import typer
+from typer.testing import CliRunner
+
 from onewindow.dsl.check import check
 from onewindow.dsl.load import ParseCache
+from onewindow.engine.cli import sim_cmd
 from onewindow.engine.cli.main import main
 
 #: Address space a command under test may add: "bounded memory" means it fits in this.
@@ -100,3 +104,26 @@ def onewindow(*args: str) -> Ran:
         return Ran(
             code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
         )
+
+
+def _sim_app() -> typer.Typer:
+    app = typer.Typer(pretty_exceptions_enable=False)
+    sim_cmd.register(app)
+
+    @app.command("version")  # a second command so Typer keeps the command names
+    def version() -> None:
+        """Unused."""
+
+    return app
+
+
+SIM_APP = _sim_app()
+
+
+def invoke_sim(*args: str):
+    """Run `simulate`/`runs` in process; an unexpected exception fails loudly, never a traceback."""
+    result = CliRunner().invoke(SIM_APP, list(args), env={"COLUMNS": "200"})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert "Traceback" not in result.output
+    return result

@@ -18,11 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from onewindow.engine.cli import sim_cmd
 from onewindow.engine.generate import ProvinceSpec, generate
+from tests.robustness.helpers import invoke_sim as invoke
 
 SPEC = ProvinceSpec(districts=1, towns_per_district=2, villages_per_town=1, matters=6, seed=2)
 AS_OF = "2019-12-31"
@@ -33,28 +31,6 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("dbfaults") / "province"
     generate(root, SPEC)
     return root
-
-
-def make_app() -> typer.Typer:
-    app = typer.Typer(pretty_exceptions_enable=False)
-    sim_cmd.register(app)
-
-    @app.command("version")  # a second command so Typer keeps the command names
-    def version() -> None:
-        """Unused."""
-
-    return app
-
-
-APP = make_app()
-
-
-def invoke(*args: str):
-    result = CliRunner().invoke(APP, list(args), env={"COLUMNS": "200"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 def simulate(tree: Path, url: str, days: int = 3):
