@@ -295,6 +295,15 @@ class _Loader:
                     )
                 )
 
+    def build_file(self, path: Path) -> tuple[SourceFile, list[Diagnostic]]:
+        """A standalone file's model and its own diagnostics (parse, includes, assembly)."""
+        saved, self.diagnostics = self.diagnostics, []
+        try:
+            sf = self.source_file(path)
+            return sf, [*self.parsed(path).diagnostics, *self.diagnostics]
+        finally:
+            self.diagnostics = saved
+
     def source_file(self, path: Path) -> SourceFile:
         items = self.expand(self.parsed(path).items, path, (path,), False)
         items = [
@@ -386,12 +395,57 @@ def _walk(root: Path) -> tuple[list[Path], list[Diagnostic]]:
 
 
 @dataclass
+class LoadState:
+    """What a load knew, kept so an edit can be re-loaded file by file (dsl/incremental.py).
+
+    Diagnostics are kept by origin: `head` (links the walk refused, overlay files), one
+    list per standalone file, one per fragment (its parse errors), `tail` (overlays naming
+    no jurisdiction) and `resolved` (duplicates, unknown parents, cycles).
+    """
+
+    loader: _Loader
+    files: list[Path]
+    targets: dict[Path, set[Path]]
+    fragments: set[Path]
+    overlays: list[Path]
+    head: list[Diagnostic]
+    by_file: dict[Path, list[Diagnostic]]
+    by_fragment: dict[Path, list[Diagnostic]]
+    tail: list[Diagnostic]
+    resolved: list[Diagnostic]
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """All of them, in the order a load reports them, duplicates dropped."""
+        out = list(self.head)
+        for path in self.files:
+            out.extend(self.by_file.get(path, ()))
+        for found in self.by_fragment.values():
+            out.extend(found)
+        return _dedupe([*out, *self.tail, *self.resolved])
+
+    def includers(self, fragment: Path) -> set[Path]:
+        """Standalone files that include `fragment`, directly or through other fragments."""
+        out: set[Path] = set()
+        todo, seen = [fragment], {fragment}
+        while todo:
+            target = todo.pop()
+            for path, found in self.targets.items():
+                if target in found and path not in seen:
+                    seen.add(path)
+                    (todo if path in self.fragments else []).append(path)
+                    if path not in self.fragments:
+                        out.add(path)
+        return out
+
+
+@dataclass
 class Loaded:
     """A loaded tree: the workspace and the diagnostics of parsing and resolution."""
 
     workspace: Workspace
     diagnostics: list[Diagnostic]
     requested_files: list[str]
+    state: LoadState | None = None
 
 
 def load(
@@ -436,22 +490,24 @@ def load(
         overlay_paths.append(path.resolve())
         loader.read_overlay(path.resolve())
         loader.diagnostics.extend(loader.parsed(path.resolve()).diagnostics)
+    head, loader.diagnostics = loader.diagnostics, []
     # a file included by another is a fragment, not a standalone file
-    loader.included = _fragments(loader, all_files)
+    targets = {p: include_targets(loader, p) for p in all_files}
+    loader.included = _fragments(loader, all_files, targets)
+    fragments = set(loader.included)
     files: dict[str, SourceFile] = {}
+    by_file: dict[Path, list[Diagnostic]] = {}
     for path in all_files:
-        if path in loader.included:
+        if path in fragments:
             continue
-        parsed = loader.parsed(path)
-        loader.diagnostics.extend(parsed.diagnostics)
-        sf = loader.source_file(path)
+        sf, by_file[path] = loader.build_file(path)
         files[sf.path] = sf
-    for path in loader.included:
-        loader.diagnostics.extend(loader.parsed(path).diagnostics)
+    by_fragment = {path: list(loader.parsed(path).diagnostics) for path in loader.included}
+    tail: list[Diagnostic] = []
     for name, changes in loader.overlays.items():
         if name not in loader.applied:
             for change in changes:
-                loader.diagnostics.append(
+                tail.append(
                     error(
                         "OW170",
                         change.span,
@@ -475,11 +531,27 @@ def load(
         if any(where == g or g in where.parents for g in given):
             requested.append(d.span.file)
     workspace.requested = frozenset(requested)
-    diagnostics = _dedupe(loader.diagnostics + res_diags)
-    return Loaded(workspace=workspace, diagnostics=diagnostics, requested_files=requested)
+    state = LoadState(
+        loader=loader,
+        files=all_files,
+        targets=targets,
+        fragments=fragments,
+        overlays=overlay_paths,
+        head=head,
+        by_file=by_file,
+        by_fragment=by_fragment,
+        tail=tail,
+        resolved=res_diags,
+    )
+    return Loaded(
+        workspace=workspace,
+        diagnostics=state.diagnostics(),
+        requested_files=requested,
+        state=state,
+    )
 
 
-def _include_targets(loader: _Loader, path: Path) -> set[Path]:
+def include_targets(loader: _Loader, path: Path) -> set[Path]:
     """Files a file includes (anywhere in it), as resolved paths that exist."""
     out: set[Path] = set()
 
@@ -499,13 +571,13 @@ def _include_targets(loader: _Loader, path: Path) -> set[Path]:
     return out
 
 
-def _fragments(loader: _Loader, files: list[Path]) -> set[Path]:
+def _fragments(loader: _Loader, files: list[Path], targets: dict[Path, set[Path]]) -> set[Path]:
     """Files reached by includes from the files nobody includes.
 
     A file in an include loop that no standalone file reaches stays standalone, so the loop
-    is reported (OW141) instead of every file in it silently disappearing.
+    is reported (OW141) instead of every file in it silently disappearing. `targets` holds
+    each file's include targets; those of fragments outside `files` are added to it.
     """
-    targets = {p: _include_targets(loader, p) for p in files}
     included = set().union(*targets.values()) if targets else set()
     fragments: set[Path] = set()
     stack = [p for p in files if p not in included]
@@ -516,7 +588,7 @@ def _fragments(loader: _Loader, files: list[Path]) -> set[Path]:
             if t not in seen:
                 seen.add(t)
                 if t not in targets:
-                    targets[t] = _include_targets(loader, t)
+                    targets[t] = include_targets(loader, t)
                 stack.append(t)
     return fragments
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
@@ -86,6 +86,75 @@ class Workspace:
             for n, j in self.jurisdictions.items()
             if j.parent is None or j.parent.name not in self.jurisdictions
         )
+
+    def same_shape(self, old: SourceFile, new: SourceFile) -> bool:
+        """True when `new` declares the same jurisdictions, in order, under the same parents.
+
+        Then `patched` can swap it in without re-linking the tree.
+        """
+
+        def shape(f: SourceFile) -> list[tuple[str, str | None]]:
+            return [(j.name, j.parent.name if j.parent else None) for j in f.jurisdictions]
+
+        return shape(old) == shape(new) and all(
+            self.jurisdictions.get(j.name) is j for j in old.jurisdictions
+        )
+
+    def patched(self, files: Iterable[SourceFile]) -> tuple[Workspace, set[str]]:
+        """A copy with `files` swapped in (each `same_shape` as the one it replaces).
+
+        Returns the copy and the jurisdictions whose view may differ: those declared in the
+        files and all their descendants (they inherit matters, departments, delegations).
+        The caches of the untouched jurisdictions are kept.
+        """
+        new_files = dict(self.files)
+        new_jurisdictions = dict(self.jurisdictions)
+        changed: list[str] = []
+        for f in files:
+            new_files[f.path] = f
+            for j in f.jurisdictions:
+                new_jurisdictions[j.name] = j
+                changed.append(j.name)
+        affected = set(changed)
+        for name in changed:
+            affected.update(d.name for d in self.descendants(name))
+        ws = replace(
+            self,
+            files=new_files,
+            jurisdictions=new_jurisdictions,
+            _held={k: v for k, v in self._held.items() if k not in affected},
+        )
+        if "roots" in self.__dict__:
+            ws.__dict__["roots"] = self.roots
+        if "_delegated_in" in self.__dict__:
+            ws.__dict__["_delegated_in"] = ws._patched_delegated_in(self, affected)
+        return ws, affected
+
+    def _patched_delegated_in(
+        self, old: Workspace, owners: set[str]
+    ) -> dict[str, list[DelegatedMatter]]:
+        """`old`'s delegation index with the entries of `owners` computed again."""
+        index = {k: [i for i in v if i.owner not in owners] for k, v in old._delegated_in.items()}
+        for owner in owners:
+            for d in self.jurisdictions[owner].delegations:
+                held = self.held_matters_static(owner)
+                for m_ref in d.matters:
+                    matter = held.get(m_ref.name)
+                    if matter is None:
+                        continue
+                    for to in d.to:
+                        index.setdefault(to.name, []).append(DelegatedMatter(matter, owner, d))
+        order = {name: i for i, name in enumerate(self.jurisdictions)}
+        touched = {t.name for o in owners for d in self.jurisdictions[o].delegations for t in d.to}
+        touched |= {t.name for o in owners for d in old.jurisdictions[o].delegations for t in d.to}
+        for name in touched:
+            items = index.get(name)
+            if items is not None:
+                # a full build lists owners in declaration order: keep that order
+                items.sort(key=lambda i: order.get(i.owner, -1))
+                if not items:
+                    del index[name]
+        return index
 
     # ------------------------------------------------------------ inheritance
 

@@ -16,6 +16,7 @@ from onewindow.dsl.model import (
     Ref,
     Setting,
     ShortfallRule,
+    SourceFile,
     StepGroup,
     StepRef,
     ThresholdRule,
@@ -39,27 +40,34 @@ def validate(ws: Workspace, vocab: Vocabulary) -> list[Diagnostic]:
     """Every semantic error of the workspace, in file order."""
     out: list[Diagnostic] = []
     for j in ws.jurisdictions.values():
-        out.extend(_jurisdiction(ws, j, vocab))
+        out.extend(validate_jurisdiction(ws, j, vocab))
     for f in ws.files.values():
-        for facts in f.facts:
-            if facts.jurisdiction is not None:
-                out.extend(_unknown_jurisdiction(ws, facts.jurisdiction))
-            out.extend(_facts(facts.facts, vocab))
-        for t in f.tests:
-            if t.jurisdiction is None:
-                out.append(
-                    error(
-                        "OW105",
-                        t.span,
-                        f"test '{t.name}' outside a jurisdiction does not say which one it tests",
-                        "add: jurisdiction NAME",
-                    )
+        out.extend(validate_file(ws, f, vocab))
+    return out
+
+
+def validate_file(ws: Workspace, f: SourceFile, vocab: Vocabulary) -> list[Diagnostic]:
+    """Errors of a file's top-level facts, tests and plugin lines (not its jurisdictions)."""
+    out: list[Diagnostic] = []
+    for facts in f.facts:
+        if facts.jurisdiction is not None:
+            out.extend(_unknown_jurisdiction(ws, facts.jurisdiction))
+        out.extend(_facts(facts.facts, vocab))
+    for t in f.tests:
+        if t.jurisdiction is None:
+            out.append(
+                error(
+                    "OW105",
+                    t.span,
+                    f"test '{t.name}' outside a jurisdiction does not say which one it tests",
+                    "add: jurisdiction NAME",
                 )
-            else:
-                out.extend(_unknown_jurisdiction(ws, t.jurisdiction))
-            out.extend(_facts(t.facts, vocab))
-        for use in f.plugins:
-            out.extend(_plugin(use.name, use.span, vocab))
+            )
+        else:
+            out.extend(_unknown_jurisdiction(ws, t.jurisdiction))
+        out.extend(_facts(t.facts, vocab))
+    for use in f.plugins:
+        out.extend(_plugin(use.name, use.span, vocab))
     return out
 
 
@@ -157,7 +165,8 @@ def _settings(settings: Iterable[Setting], vocab: Vocabulary) -> list[Diagnostic
     ]
 
 
-def _jurisdiction(ws: Workspace, j: Jurisdiction, vocab: Vocabulary) -> list[Diagnostic]:
+def validate_jurisdiction(ws: Workspace, j: Jurisdiction, vocab: Vocabulary) -> list[Diagnostic]:
+    """Errors of one jurisdiction block, read against what it inherits from its ancestors."""
     out: list[Diagnostic] = []
     where = f"jurisdiction '{j.name}'"
     if j.level is None and j.level_span is None:  # a misspelt level is OW101 already
