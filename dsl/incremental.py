@@ -23,9 +23,14 @@ from pathlib import Path
 from onewindow.dsl.diagnostics import Diagnostic, Severity
 from onewindow.dsl.lint import LintResult, run_lint
 from onewindow.dsl.load import ROOT_MARKER, LoadState, ParseCache, include_targets, load
-from onewindow.dsl.model import SourceFile
+from onewindow.dsl.model import Jurisdiction, LintSetting, SourceFile
 from onewindow.dsl.resolve import Workspace
-from onewindow.dsl.validate import Vocabulary, validate_file, validate_jurisdiction
+from onewindow.dsl.validate import (
+    Vocabulary,
+    inherited_view,
+    validate_file,
+    validate_jurisdiction,
+)
 from onewindow.plugins.registry import PluginError, Registry
 
 
@@ -87,6 +92,22 @@ def lint_diagnostics(
     )
 
 
+def _plugin_lines(files: Iterable[SourceFile]) -> list[str]:
+    return [
+        u.name
+        for f in files
+        for u in (*f.plugins, *(u for j in f.jurisdictions for u in j.plugins))
+    ]
+
+
+def _calendars(files: Iterable[SourceFile]) -> set[str]:
+    return {j.calendar.name for f in files for j in f.jurisdictions if j.calendar is not None}
+
+
+def _lint_lines(jurisdictions: Iterable[Jurisdiction]) -> dict[str, tuple[LintSetting, ...]]:
+    return {j.name: j.lint for j in jurisdictions if j.lint}
+
+
 @dataclass
 class _Checked:
     """Everything the last check learnt, by origin, so that parts can be replaced."""
@@ -96,8 +117,9 @@ class _Checked:
     vocab: Vocabulary
     plugins: list[str]
     requested: list[str]
-    by_jurisdiction: dict[str, list[Diagnostic]]
+    by_jurisdiction: dict[str, list[Diagnostic]]  # only the non-empty lists
     by_file: dict[str, list[Diagnostic]]
+    lint_lines: dict[str, tuple[LintSetting, ...]]  # jurisdictions with `lint` lines
     lint: LintResult
 
 
@@ -148,6 +170,7 @@ class Checker:
         plugins = file_plugins(ws)
         self.registry.load_file_plugins(plugins)
         vocab = vocabulary(ws, self.registry)
+        lint_lines = _lint_lines(ws.jurisdictions.values())
         self._last = _Checked(
             load=loaded.state,
             workspace=ws,
@@ -155,10 +178,15 @@ class Checker:
             plugins=plugins,
             requested=loaded.requested_files,
             by_jurisdiction={
-                j.name: validate_jurisdiction(ws, j, vocab) for j in ws.jurisdictions.values()
+                j.name: found
+                for j in ws.jurisdictions.values()
+                if (found := validate_jurisdiction(ws, j, vocab))
             },
-            by_file={f.path: validate_file(ws, f, vocab) for f in ws.files.values()},
-            lint=self._lint(ws),
+            by_file={
+                f.path: found for f in ws.files.values() if (found := validate_file(ws, f, vocab))
+            },
+            lint_lines=lint_lines,
+            lint=self._lint(ws, lint_lines),
         )
         self.stats = RecheckStats(
             full=True,
@@ -169,8 +197,17 @@ class Checker:
         )
         return self._result()
 
-    def _lint(self, ws: Workspace) -> LintResult:
+    def _lint(
+        self, ws: Workspace, lines: dict[str, tuple[LintSetting, ...]] | None = None
+    ) -> LintResult:
+        """Lint findings; with `lint` off and no `lint … error` line, none (and no cost)."""
         assert self.registry is not None
+        if (
+            lines is not None
+            and not self.lint
+            and not any(s.severity == "error" for found in lines.values() for s in found)
+        ):
+            return LintResult()
         return lint_diagnostics(ws, self.registry, lint=self.lint, as_of=self.as_of)
 
     def _result(self) -> CheckResult:
@@ -184,7 +221,7 @@ class Checker:
         diagnostics.extend(last.lint.diagnostics)
         wanted = set(last.requested)
         shown = [d for d in diagnostics if d.span.file in wanted]
-        shown.sort(key=lambda d: d.sort_key)
+        shown.sort(key=lambda d: (*d.sort_key, d.message))
         return CheckResult(
             workspace=last.workspace,
             diagnostics=shown,
@@ -217,7 +254,7 @@ class Checker:
         state = self._last.load
         if os.getcwd() != state.loader.cwd:
             return "the working directory changed (paths are shown relative to it)"
-        known = set(state.files) | state.fragments
+        known = state.known
         fragments: list[Path] = []
         standalone: set[Path] = set()
         for raw in changed:
@@ -237,8 +274,7 @@ class Checker:
                 standalone |= state.includers(path)
             else:
                 standalone.add(path)
-        order = {p: i for i, p in enumerate(state.files)}
-        return fragments, sorted(standalone, key=lambda p: order.get(p, -1))
+        return fragments, sorted(standalone)
 
     def _includes(self, path: Path) -> set[Path]:
         assert self._last is not None
@@ -261,38 +297,62 @@ class Checker:
             spans = [d.span, *(span for span, _ in d.related)]
             if any(s.file in touched for s in spans):
                 return self._full("a file with tree-level errors (duplicates, cycles) changed")
-        ws, affected = last.workspace.patched(sf for _, sf, _ in rebuilt)
-        plugins = file_plugins(ws)
-        if plugins != last.plugins:
+        before = [last.workspace.files[sf.path] for _, sf, _ in rebuilt]
+        after = [sf for _, sf, _ in rebuilt]
+        if _plugin_lines(before) != _plugin_lines(after):
             return self._full("a plugins line changed")
-        vocab = vocabulary(ws, self.registry)
-        if vocab != last.vocab:
-            return self._full("the names the plugins provide changed")
+        ws, _affected = last.workspace.patched(after)
+        vocab = last.vocab
+        if _calendars(before) != _calendars(after):
+            vocab = vocabulary(ws, self.registry)
+            if vocab != last.vocab:
+                return self._full("the calendars the files use changed")
         for path, _sf, found in rebuilt:
-            state.by_file[path] = found
+            state.set_found(path, found)
         for path in fragments:
-            state.by_fragment[path] = list(loader.parsed(path).diagnostics)
+            state.set_found(path, list(loader.parsed(path).diagnostics))
+        # the edited jurisdictions, and the descendants of those whose names passed down changed
+        revalidate: set[str] = set()
+        for _, sf, _ in rebuilt:
+            for j in sf.jurisdictions:
+                revalidate.add(j.name)
+                if inherited_view(j) != inherited_view(last.workspace.jurisdictions[j.name]):
+                    revalidate.update(d.name for d in ws.descendants(j.name))
         by_jurisdiction = dict(last.by_jurisdiction)
-        for name in affected:
-            by_jurisdiction[name] = validate_jurisdiction(ws, ws.jurisdictions[name], vocab)
+        for name in revalidate:
+            found = validate_jurisdiction(ws, ws.jurisdictions[name], vocab)
+            if found:
+                by_jurisdiction[name] = found
+            else:
+                by_jurisdiction.pop(name, None)
         by_file = dict(last.by_file)
         for name in touched:
-            by_file[name] = validate_file(ws, ws.files[name], vocab)
+            found = validate_file(ws, ws.files[name], vocab)
+            if found:
+                by_file[name] = found
+            else:
+                by_file.pop(name, None)
+        lint_lines = dict(last.lint_lines)
+        for _, sf, _ in rebuilt:
+            for j in sf.jurisdictions:
+                lint_lines.pop(j.name, None)
+            lint_lines.update(_lint_lines(sf.jurisdictions))
         self._last = _Checked(
             load=state,
             workspace=ws,
             vocab=vocab,
-            plugins=plugins,
+            plugins=last.plugins,
             requested=last.requested,
             by_jurisdiction=by_jurisdiction,
             by_file=by_file,
-            lint=self._lint(ws),
+            lint_lines=lint_lines,
+            lint=self._lint(ws, lint_lines),
         )
         self.stats = RecheckStats(
             full=False,
             reason="edited files only",
             reparsed=self.cache.misses - misses,
             rebuilt_files=len(rebuilt),
-            revalidated=len(affected),
+            revalidated=len(revalidate),
         )
         return self._result()

@@ -413,12 +413,24 @@ class LoadState:
     by_fragment: dict[Path, list[Diagnostic]]
     tail: list[Diagnostic]
     resolved: list[Diagnostic]
+    known: set[Path] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.known = set(self.files) | self.fragments
+
+    def set_found(self, path: Path, found: list[Diagnostic]) -> None:
+        """Replace the diagnostics of a file or fragment (only non-empty lists are kept)."""
+        table = self.by_fragment if path in self.fragments else self.by_file
+        if found:
+            table[path] = found
+        else:
+            table.pop(path, None)
 
     def diagnostics(self) -> list[Diagnostic]:
-        """All of them, in the order a load reports them, duplicates dropped."""
+        """All of them, duplicates dropped (callers sort them)."""
         out = list(self.head)
-        for path in self.files:
-            out.extend(self.by_file.get(path, ()))
+        for found in self.by_file.values():
+            out.extend(found)
         for found in self.by_fragment.values():
             out.extend(found)
         return _dedupe([*out, *self.tail, *self.resolved])
@@ -500,9 +512,13 @@ def load(
     for path in all_files:
         if path in fragments:
             continue
-        sf, by_file[path] = loader.build_file(path)
+        sf, found = loader.build_file(path)
         files[sf.path] = sf
-    by_fragment = {path: list(loader.parsed(path).diagnostics) for path in loader.included}
+        if found:
+            by_file[path] = found
+    by_fragment = {
+        path: list(found) for path in loader.included if (found := loader.parsed(path).diagnostics)
+    }
     tail: list[Diagnostic] = []
     for name, changes in loader.overlays.items():
         if name not in loader.applied:

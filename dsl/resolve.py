@@ -80,6 +80,11 @@ class Workspace:
             stack.extend(self.children.get(n, ()))
 
     @cached_property
+    def _position(self) -> dict[str, int]:
+        """Each jurisdiction's place in declaration order."""
+        return {name: i for i, name in enumerate(self.jurisdictions)}
+
+    @cached_property
     def roots(self) -> tuple[str, ...]:
         return tuple(
             n
@@ -118,14 +123,13 @@ class Workspace:
         affected = set(changed)
         for name in changed:
             affected.update(d.name for d in self.descendants(name))
-        ws = replace(
-            self,
-            files=new_files,
-            jurisdictions=new_jurisdictions,
-            _held={k: v for k, v in self._held.items() if k not in affected},
-        )
-        if "roots" in self.__dict__:
-            ws.__dict__["roots"] = self.roots
+        held = dict(self._held)
+        for name in affected:
+            held.pop(name, None)
+        ws = replace(self, files=new_files, jurisdictions=new_jurisdictions, _held=held)
+        for shared in ("roots", "_position"):  # names and parents are unchanged
+            if shared in self.__dict__:
+                ws.__dict__[shared] = self.__dict__[shared]
         if "_delegated_in" in self.__dict__:
             ws.__dict__["_delegated_in"] = ws._patched_delegated_in(self, affected)
         return ws, affected
@@ -144,7 +148,7 @@ class Workspace:
                         continue
                     for to in d.to:
                         index.setdefault(to.name, []).append(DelegatedMatter(matter, owner, d))
-        order = {name: i for i, name in enumerate(self.jurisdictions)}
+        order = self._position
         touched = {t.name for o in owners for d in self.jurisdictions[o].delegations for t in d.to}
         touched |= {t.name for o in owners for d in old.jurisdictions[o].delegations for t in d.to}
         for name in touched:

@@ -46,6 +46,25 @@ def validate(ws: Workspace, vocab: Vocabulary) -> list[Diagnostic]:
     return out
 
 
+def inherited_view(j: Jurisdiction) -> tuple:
+    """What validating a descendant of `j` reads of it: its level and the names it passes down.
+
+    Descendants are checked against names only (matters, departments, domains, assessments,
+    what is delegated to whom), never against spans or matter details, so an edit that
+    keeps this view leaves their diagnostics as they were (dsl/incremental.py relies on it).
+    """
+    return (
+        j.level,
+        tuple(m.name for m in j.matters),
+        tuple(d.name for d in j.departments),
+        tuple(d.name for d in j.domains),
+        tuple(a.name for a in j.assessments),
+        tuple(
+            (tuple(m.name for m in d.matters), tuple(t.name for t in d.to)) for d in j.delegations
+        ),
+    )
+
+
 def validate_file(ws: Workspace, f: SourceFile, vocab: Vocabulary) -> list[Diagnostic]:
     """Errors of a file's top-level facts, tests and plugin lines (not its jurisdictions)."""
     out: list[Diagnostic] = []
