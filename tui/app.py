@@ -114,9 +114,12 @@ class OnewindowApp(App[None]):
     # ---------------------------------------------------------------- workers
 
     @work(thread=True, exclusive=True, group="recheck")
-    def recheck(self) -> None:
-        """Check the open tree again (lint included) and tell the screens."""
-        checked = self.session.check()
+    def recheck(self, incremental: bool = False) -> None:
+        """Check the open tree again (lint included) and tell the screens.
+
+        `incremental`: only the files the watcher reported (see `Session.changed`).
+        """
+        checked = self.session.check(incremental=incremental)
         self.call_from_thread(self._checked, checked)
 
     def _checked(self, checked: Checked) -> None:
@@ -138,7 +141,7 @@ class OnewindowApp(App[None]):
             return path.endswith((".ow", "onewindow.toml"))
 
         self.call_from_thread(self._watch_state, "on")
-        for _changes in watch(
+        for changes in watch(
             self.session.root,
             watch_filter=wanted,
             debounce=300,
@@ -149,7 +152,8 @@ class OnewindowApp(App[None]):
         ):
             if self._stop_watching.is_set():
                 break
-            self.call_from_thread(self.recheck)
+            self.session.changed([path for _change, path in changes])
+            self.call_from_thread(self.recheck, True)
 
     def _watch_state(self, state: str) -> None:
         self.watching = state

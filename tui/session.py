@@ -7,7 +7,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onewindow.dsl.check import CheckResult, check
+from onewindow.dsl.check import CheckResult
+from onewindow.dsl.incremental import Checker
 from onewindow.dsl.load import LoadError, ParseCache, find_root
 from onewindow.engine.store import RunStore
 from onewindow.plugins.registry import PluginError
@@ -35,8 +36,9 @@ class Checked:
 class Session:
     """The open jurisdiction tree (辖区目录), plugins, run database and as-of day.
 
-    `check()` may be called from a worker thread: calls are serialised, and the parse cache
-    makes a re-check after one edited file parse only that file.
+    `check()` may be called from a worker thread: calls are serialised. Files a watcher
+    reports through `changed()` are re-checked incrementally (dsl/incremental.py): only
+    they are parsed again, and only what they declare is validated again.
     """
 
     paths: list[str]
@@ -50,6 +52,9 @@ class Session:
     facts_file: str | None = None
     score_run: int | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _checker: Checker | None = field(default=None, repr=False)
+    _pending: set[str] = field(default_factory=set, repr=False)
+    _pending_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def root(self) -> Path:
@@ -69,21 +74,38 @@ class Session:
         except (ValueError, OSError):
             return file
 
-    def check(self, extra: list[str] | None = None) -> Checked:
-        """Check the tree (with lint rules) plus `extra` files; never raises for user mistakes."""
+    def changed(self, paths: list[str]) -> None:
+        """Note files a watcher saw change: the next `check(incremental=True)` takes them."""
+        with self._pending_lock:
+            self._pending.update(paths)
+
+    def check(self, extra: list[str] | None = None, *, incremental: bool = False) -> Checked:
+        """Check the tree (with lint rules) plus `extra` files; never raises for user mistakes.
+
+        `incremental`: re-check only the files noted by `changed()` since the last check
+        (the result is the same as a whole check's); otherwise check the whole tree.
+        """
         with self._lock:
             self.checks += 1
             number = self.checks
+            with self._pending_lock:
+                changed, self._pending = self._pending, set()
+            paths = [*self.paths, *(extra or [])]
             try:
-                result = check(
-                    [*self.paths, *(extra or [])],
-                    plugins=self.plugins,
-                    lint=True,
-                    cache=self.cache,
-                )
+                checker = self._checker
+                if checker is None or checker.paths != paths:
+                    checker = Checker(paths, plugins=self.plugins, lint=True, cache=self.cache)
+                    self._checker = checker
+                    result = checker.check()
+                elif incremental:
+                    result = checker.recheck(sorted(changed))
+                else:
+                    result = checker.check()
             except LoadError as exc:
+                self._checker = None
                 return Checked(number, None, exc.message, exc.hint)
             except PluginError as exc:
+                self._checker = None
                 return Checked(number, None, str(exc), "fix or uninstall the plugin")
             return Checked(number, result)
 
