@@ -28,14 +28,16 @@ def check(
     registry: Registry | None = None,
     cache: ParseCache | None = None,
     overlays: Iterable[str | Path] = (),
+    workers: int | None = None,
 ) -> CheckResult:
     """Load and validate the tree of `paths`; raises `LoadError` for unusable paths.
 
     Lint rules always run when a file's `lint RULE error` line makes them errors; their
     warnings and infos (and every other rule) are reported only with `lint=True`. `as_of`
     is the day lint rules judge dated delegations and limits for (None: all in force).
-    `overlays` are reform files applied on top of the tree (dsl/overlay.py). To re-check
-    after edits, keep a `Checker` (dsl/incremental.py) instead.
+    `overlays` are reform files applied on top of the tree (dsl/overlay.py). `workers`:
+    processes that parse a big tree (None: one per core for thousands of files; 1: none).
+    To re-check after edits, keep a `Checker` (dsl/incremental.py) instead.
     """
     checker = Checker(
         list(paths),
@@ -45,5 +47,6 @@ def check(
         registry=registry,
         cache=cache if cache is not None else DEFAULT_CACHE,
         overlays=tuple(overlays),
+        workers=workers,
     )
     return checker.check()

@@ -11,6 +11,7 @@ from onewindow.dsl.build import RawJurisdiction, Stmt, TopItem, assemble, transf
 from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
 from onewindow.dsl.model import Facts, PluginUse, SourceFile, Span, TestCase
 from onewindow.dsl.overlay import merge
+from onewindow.dsl.parallel import prefill
 from onewindow.dsl.parse import parse_text
 from onewindow.dsl.resolve import Workspace, resolve
 
@@ -69,6 +70,21 @@ class ParseCache:
     entries: dict[str, tuple[tuple[int, int], _Parsed]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+
+    def stale(self, path: Path, shown: str) -> tuple[int, int] | None:
+        """The file's (mtime, size) when the cache lacks it or holds an older version."""
+        try:
+            st = path.stat()
+        except OSError:
+            return None  # `get` reports the file as unreadable
+        key = (st.st_mtime_ns, st.st_size)
+        cached = self.entries.get(f"{path}\x00{shown}")
+        return None if cached is not None and cached[0] == key else key
+
+    def put(self, path: Path, shown: str, key: tuple[int, int], parsed: _Parsed) -> None:
+        """Store a file parsed elsewhere (dsl/parallel.py) as of its (mtime, size) `key`."""
+        self.misses += 1
+        self.entries[f"{path}\x00{shown}"] = (key, parsed)
 
     def get(self, path: Path, shown: str) -> _Parsed:
         try:
@@ -464,10 +480,12 @@ def load(
     paths: list[str | Path],
     cache: ParseCache | None = None,
     overlays: Sequence[str | Path] = (),
+    workers: int | None = None,
 ) -> Loaded:
     """Load every `.ow` file of the tree the paths belong to; keep diagnostics of the paths.
 
-    `overlays` are reform files (dsl/overlay.py) applied on top of the tree.
+    `overlays` are reform files (dsl/overlay.py) applied on top of the tree. Big trees are
+    parsed by `workers` processes (None: one per core when there are thousands of files).
     """
     if not paths:
         raise LoadError("no path given", "pass a jurisdiction file or folder, e.g. jurisdictions/")
@@ -494,6 +512,7 @@ def load(
     for p in given:
         if p.is_file() and p not in all_files:
             all_files.append(p)
+    prefill(cache, [(p, loader.show(p)) for p in all_files], workers)
     overlay_paths: list[Path] = []
     for p in overlays:
         path = Path(p)
