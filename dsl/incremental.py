@@ -110,6 +110,14 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _keep(table: dict[str, list[Diagnostic]], key: str, found: list[Diagnostic]) -> None:
+    """Store `found` under `key`, or drop the key when nothing was found (tables stay small)."""
+    if found:
+        table[key] = found
+    else:
+        table.pop(key, None)
+
+
 def _plugin_lines(files: Iterable[SourceFile]) -> list[str]:
     return [
         u.name
@@ -345,18 +353,10 @@ class Checker:
                     revalidate.update(d.name for d in ws.descendants(j.name))
         by_jurisdiction = dict(last.by_jurisdiction)
         for name in revalidate:
-            found = validate_jurisdiction(ws, ws.jurisdictions[name], vocab)
-            if found:
-                by_jurisdiction[name] = found
-            else:
-                by_jurisdiction.pop(name, None)
+            _keep(by_jurisdiction, name, validate_jurisdiction(ws, ws.jurisdictions[name], vocab))
         by_file = dict(last.by_file)
         for name in touched:
-            found = validate_file(ws, ws.files[name], vocab)
-            if found:
-                by_file[name] = found
-            else:
-                by_file.pop(name, None)
+            _keep(by_file, name, validate_file(ws, ws.files[name], vocab))
         lint_lines = dict(last.lint_lines)
         for _, sf, _ in rebuilt:
             for j in sf.jurisdictions:
