@@ -1,9 +1,11 @@
 """Check throughput on a generated province: MB/s of DSL parsed and validated.
 
 Targets: >= 1 MB/s, and the whole province (100 districts × 20 towns × 35 villages,
-~72,000 files) checked in < 60 s. Prints the end-to-end figure and where the time goes:
-reading, lark parsing, building the model, then load/resolve/validate over a warm parse
-cache, with the process's peak memory (ru_maxrss) after each step.
+~72,000 files) checked in < 60 s. Prints the end-to-end figure (a cold check as
+`onewindow check` runs it, parsing in one worker process per core) against the baseline of
+the same check parsing in-process, then where the time goes: reading, lark parsing,
+building the model, load/resolve/validate over a warm parse cache, with the process's
+peak memory (ru_maxrss) after each step. MB/s is of wall time: the machine's cores count.
 
 Run: python benchmarks/bench_check.py [--districts 100 --towns 20 --villages 35] [--tree DIR]
      (--tree reuses a tree written by `onewindow generate`; --tracemalloc adds a traced run)
@@ -23,6 +25,7 @@ from pathlib import Path
 from onewindow.dsl.build import transform
 from onewindow.dsl.check import check
 from onewindow.dsl.load import ParseCache
+from onewindow.dsl.parallel import workers_for
 from onewindow.dsl.parse import grammar, parse_text
 from onewindow.engine.generate import ProvinceSpec, generate
 
@@ -91,12 +94,19 @@ def main() -> None:
         print(f"{'step':36} {'wall':>10} {'cpu':>10} {'MB/s (cpu)':>13}")
         row("read + decode", read, mb)
 
+        clock = Clock()
+        serial = check([root], cache=ParseCache(), workers=1)
+        serial_times = clock.stop()
+        row("check, cold, in-process (baseline)", serial_times, mb)
+        del serial
+        gc.collect()
+
         cache = ParseCache()
         clock = Clock()
         result = check([root], cache=cache)
         cold = clock.stop()
         ok = "clean" if result.ok else f"{len(result.errors)} ERRORS"
-        row("check, cold cache (end to end)", cold, mb, ok)
+        row(f"check, cold, {workers_for(len(files))} parse workers", cold, mb, ok)
         check_peak = peak_mb()
         n = len(result.workspace.jurisdictions)
         del result
@@ -128,14 +138,14 @@ def main() -> None:
         row("  of which build model (transform)", (build[0], build[1]), mb)
 
         print()
-        wall, cpu = cold
-        verdict_rate = "OK" if mb / cpu >= TARGET_MB_S else "MISSED"
+        wall = cold[0]
+        verdict_rate = "OK" if mb / wall >= TARGET_MB_S else "MISSED"
         verdict_time = "OK" if wall < TARGET_PROVINCE_S else "MISSED"
         print(
-            f"throughput {mb / cpu:.2f} MB/s of CPU time, {mb / wall:.2f} MB/s wall "
-            f"(target >= {TARGET_MB_S:g}: {verdict_rate}); {n:,} jurisdictions in {wall:.1f} s "
-            f"wall (target < {TARGET_PROVINCE_S:g} s: {verdict_time}); "
-            f"peak RSS of the cold check {check_peak:.0f} MB"
+            f"throughput {mb / wall:.2f} MB/s wall (target >= {TARGET_MB_S:g}: {verdict_rate}), "
+            f"{serial_times[0] / wall:.2f}x the in-process baseline ({mb / serial_times[0]:.2f} "
+            f"MB/s); {n:,} jurisdictions in {wall:.1f} s wall (target < {TARGET_PROVINCE_S:g} s: "
+            f"{verdict_time}); peak RSS of the cold check {check_peak:.0f} MB"
         )
         if args.tracemalloc:
             gc.collect()
