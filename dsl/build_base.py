@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer
 
 from onewindow.dsl import vocab
 from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
@@ -46,8 +46,53 @@ _COMPARISONS = {"≥": ">=", "≤": "<="}
 def unquote(text: str) -> str:
     """The content of a quoted string token, with `\\"` and `\\\\` unescaped."""
     if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", text[1:-1])
+        inner = text[1:-1]
+        return re.sub(r"\\(.)", r"\1", inner) if "\\" in inner else inner
     return text
+
+
+_new = object.__new__
+_set = object.__setattr__
+_STATE = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+
+
+def _quick(cls: type[Any], fields: tuple[str, ...], probe: tuple[Any, ...]) -> Any:
+    """`cls(**dict(zip(fields, values, strict=True)))` without validation, for values of the right types.
+
+    A span (and a name) is made for nearly every node, and pydantic's validation costs
+    more than the rest of building the node. The quick way sets the very state that
+    validation sets, checked here on `probe`; if it ever differs, validation is kept.
+    """
+
+    def quick(*values: Any) -> Any:
+        node = _new(cls)
+        _set(node, "__dict__", dict(zip(fields, values, strict=True)))
+        _set(node, "__pydantic_fields_set__", set(fields))
+        _set(node, "__pydantic_extra__", None)
+        _set(node, "__pydantic_private__", None)
+        return node
+
+    def validated(*values: Any) -> Any:
+        return cls(**dict(zip(fields, values, strict=True)))
+
+    try:
+        a, b = quick(*probe), validated(*probe)
+        if a == b and all(getattr(a, k, None) == getattr(b, k, None) for k in _STATE):
+            return quick
+    except (AttributeError, TypeError):  # pragma: no cover - another pydantic
+        pass
+    return validated  # pragma: no cover
+
+
+def _validated_span(file: Any, line: Any, column: Any, end_line: Any, end_column: Any) -> Span:
+    return Span(file=file, line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+_PROBE_SPAN = _validated_span("f.ow", 1, 2, 3, 4)
+#: Span(file, line, column, end_line, end_column) for a str and four ints
+make_span = _quick(Span, ("file", "line", "column", "end_line", "end_column"), ("f.ow", 1, 2, 3, 4))
+#: Ref(name, span) for a str and a Span
+make_ref = _quick(Ref, ("name", "span"), ("x", _PROBE_SPAN))
 
 
 class BuilderBase(Transformer):
@@ -57,12 +102,16 @@ class BuilderBase(Transformer):
         super().__init__()
         self.file = path
         self.diagnostics: list[Diagnostic] = []
+        #: unvalidated spans need a str path (token positions are always ints)
+        self.make_span = make_span if type(path) is str else _validated_span
 
     # ------------------------------------------------------------ helpers
 
     def span(self, meta: Any) -> Span:
+        if type(meta) is tuple:  # from the parser: (line, column, start, end_line, end_column, end)
+            return self.make_span(self.file, meta[0], meta[1], meta[3], meta[4])
         if getattr(meta, "empty", True):
-            return Span(file=self.file, line=1, column=1, end_line=1, end_column=1)
+            return self.make_span(self.file, 1, 1, 1, 1)
         return Span(
             file=self.file,
             line=meta.line,
@@ -72,12 +121,12 @@ class BuilderBase(Transformer):
         )
 
     def tok_span(self, tok: Token) -> Span:
-        return Span(
-            file=self.file,
-            line=tok.line or 1,
-            column=tok.column or 1,
-            end_line=tok.end_line or tok.line or 1,
-            end_column=tok.end_column or (tok.column or 1) + len(tok),
+        return self.make_span(
+            self.file,
+            tok.line or 1,
+            tok.column or 1,
+            tok.end_line or tok.line or 1,
+            tok.end_column or (tok.column or 1) + len(tok),
         )
 
     def word(self, vocabulary: str, ref: Ref, what: str) -> Any:
@@ -109,17 +158,15 @@ class BuilderBase(Transformer):
 
     # ------------------------------------------------------------ values
 
-    @v_args(meta=True)
-    def name(self, meta: Any, children: list[Token]) -> Ref:
+    def name(self, children: list[Token]) -> Ref:
         tok = children[0]
         text = unquote(str(tok)) if tok.type == "STRING" else str(tok)
-        return Ref(name=text, span=self.tok_span(tok))
+        return make_ref(text, self.tok_span(tok))
 
     def name_list(self, children: list[Ref]) -> list[Ref]:
         return children
 
-    @v_args(meta=True)
-    def quantity(self, meta: Any, children: list[Token]) -> Quantity:
+    def quantity(self, children: list[Token]) -> Quantity:
         tok = children[0]
         text = str(tok)
         percent = text.endswith("%")
