@@ -15,54 +15,27 @@ from __future__ import annotations
 
 import argparse
 import gc
-import resource
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+
+import province
 
 from onewindow.dsl.build import transform
 from onewindow.dsl.check import check
 from onewindow.dsl.load import ParseCache
 from onewindow.dsl.parallel import workers_for
 from onewindow.dsl.parse import grammar, parse_text
-from onewindow.engine.generate import ProvinceSpec, generate
 
 TARGET_MB_S = 1.0
 TARGET_PROVINCE_S = 60.0
 
 
-def peak_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / 1024 if sys.platform != "darwin" else rss / 1e6
-
-
 def arguments() -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--districts", type=int, default=100)
-    ap.add_argument("--towns", type=int, default=20)
-    ap.add_argument("--villages", type=int, default=35)
-    ap.add_argument("--matters", type=int, default=12)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--tree", type=Path, help="an existing generated tree to check")
+    ap = province.parser(__doc__, "an existing generated tree to check")
     ap.add_argument("--tracemalloc", action="store_true", help="also a run under tracemalloc")
     return ap.parse_args()
-
-
-def province(args: argparse.Namespace, scratch: Path) -> Path:
-    if args.tree is not None:
-        return args.tree
-    spec = ProvinceSpec(args.districts, args.towns, args.villages, args.matters, seed=args.seed)
-    out = scratch / "province"
-    t0 = time.perf_counter()
-    size = generate(out, spec)
-    print(
-        f"generated {spec.jurisdiction_count:,} jurisdictions, {size / 1e6:.1f} MB "
-        f"in {time.perf_counter() - t0:.1f} s"
-    )
-    return out
 
 
 class Clock:
@@ -78,13 +51,15 @@ class Clock:
 def row(step: str, times: tuple[float, float], mb: float, note: str = "") -> None:
     wall, cpu = times
     rate = f"{mb / cpu:8.2f}" if cpu > 0 else "       -"
-    print(f"{step:36} {wall:8.2f} s {cpu:8.2f} s {rate} MB/s  peak {peak_mb():6.0f} MB  {note}")
+    print(
+        f"{step:36} {wall:8.2f} s {cpu:8.2f} s {rate} MB/s  peak {province.peak_mb():6.0f} MB  {note}"
+    )
 
 
 def main() -> None:
     args = arguments()
     with tempfile.TemporaryDirectory(prefix="ow-bench-check-") as tmp:
-        root = province(args, Path(tmp))
+        root = province.tree(args, Path(tmp))
         files = sorted(root.rglob("*.ow"))
         clock = Clock()
         texts = [(str(p), p.read_bytes().decode("utf-8-sig")) for p in files]
@@ -94,6 +69,7 @@ def main() -> None:
         print(f"{'step':36} {'wall':>10} {'cpu':>10} {'MB/s (cpu)':>13}")
         row("read + decode", read, mb)
 
+        parse_text("jurisdiction warm { level village }\n", "warm.ow")  # load the grammar first
         clock = Clock()
         serial = check([root], cache=ParseCache(), workers=1)
         serial_times = clock.stop()
@@ -107,7 +83,7 @@ def main() -> None:
         cold = clock.stop()
         ok = "clean" if result.ok else f"{len(result.errors)} ERRORS"
         row(f"check, cold, {workers_for(len(files))} parse workers", cold, mb, ok)
-        check_peak = peak_mb()
+        check_peak = province.peak_mb()
         n = len(result.workspace.jurisdictions)
         del result
         gc.collect()

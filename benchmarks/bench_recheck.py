@@ -15,33 +15,22 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+import province
+
 from onewindow.dsl.incremental import Checker
-from onewindow.engine.generate import ProvinceSpec, district_file, generate
+from onewindow.engine.generate import district_file
 
 TARGET_MS = 100.0
 
 
-def peak_mb() -> float:
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / 1024 if sys.platform != "darwin" else rss / 1e6
-
-
 def arguments() -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--districts", type=int, default=100)
-    ap.add_argument("--towns", type=int, default=20)
-    ap.add_argument("--villages", type=int, default=35)
-    ap.add_argument("--matters", type=int, default=12)
-    ap.add_argument("--seed", type=int, default=0)
+    ap = province.parser(__doc__, "an existing generated tree (left edited)")
     ap.add_argument("--district", type=int, default=0, help="0-based district to edit")
     ap.add_argument("--repeat", type=int, default=5, help="edits per kind (best is shown)")
-    ap.add_argument("--tree", type=Path, help="an existing generated tree (left edited)")
     return ap.parse_args()
 
 
@@ -77,18 +66,14 @@ def timed(fn) -> tuple[float, float]:
 
 def main() -> None:
     args = arguments()
-    spec = ProvinceSpec(args.districts, args.towns, args.villages, args.matters, seed=args.seed)
+    spec = province.spec_of(args)
     with tempfile.TemporaryDirectory(prefix="ow-bench-recheck-") as tmp:
-        root = args.tree
-        if root is None:
-            root = Path(tmp) / "province"
-            size = generate(root, spec)
-            print(f"generated {spec.jurisdiction_count:,} jurisdictions, {size / 1e6:.1f} MB")
+        root = province.tree(args, Path(tmp))
         district = root / district_file(spec, args.district)
         checker = Checker([root])
         wall, cpu = timed(checker.check)
         print(f"first check: {wall / 1000:.1f} s wall, {cpu / 1000:.1f} s CPU; "
-              f"peak RSS {peak_mb():.0f} MB")  # fmt: skip
+              f"peak RSS {province.peak_mb():.0f} MB")  # fmt: skip
 
         rows: list[tuple[str, float, float, str]] = []
         for label, edit in (
@@ -120,7 +105,7 @@ def main() -> None:
         verdict = "OK" if first < TARGET_MS else "MISSED"
         print(f"\nre-check after a one-line edit: {first:.1f} ms (target < {TARGET_MS:g} ms: "
               f"{verdict}); {baseline[0] / first:.0f}x faster than a whole warm check; "
-              f"peak RSS {peak_mb():.0f} MB")  # fmt: skip
+              f"peak RSS {province.peak_mb():.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -16,36 +16,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import resource
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
+import province
+
 from onewindow.dsl.check import check
 from onewindow.dsl.model import Level
-from onewindow.engine.generate import FACTS_AS_OF, ProvinceSpec, generate
+from onewindow.engine.generate import FACTS_AS_OF
 from onewindow.engine.scoring import score_tree
 
 TARGET_S = 10.0
 RUNS = 3
 
 
-def peak_mb() -> float:
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / 1024 if sys.platform != "darwin" else rss / 1e6
-
-
 def arguments() -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--districts", type=int, default=100)
-    ap.add_argument("--towns", type=int, default=20)
-    ap.add_argument("--villages", type=int, default=35)
-    ap.add_argument("--matters", type=int, default=12)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--tree", type=Path, help="an existing generated tree to score")
-    return ap.parse_args()
+    return province.parser(__doc__, "an existing generated tree to score").parse_args()
 
 
 def best_of(fn, runs: int = RUNS):
@@ -62,22 +50,15 @@ def main() -> None:
     args = arguments()
     as_of = dt.date.fromisoformat(FACTS_AS_OF)
     with tempfile.TemporaryDirectory(prefix="ow-bench-score-") as tmp:
-        root = args.tree
-        if root is None:
-            spec = ProvinceSpec(
-                args.districts, args.towns, args.villages, args.matters, seed=args.seed
-            )
-            root = Path(tmp) / "province"
-            size = generate(root, spec)
-            print(f"generated {spec.jurisdiction_count:,} jurisdictions, {size / 1e6:.1f} MB")
+        root = province.tree(args, Path(tmp))
         w, c = time.perf_counter(), time.process_time()
         checked = check([root])
         print(f"checked in {time.perf_counter() - w:.1f} s wall, {time.process_time() - c:.1f} s CPU "
               f"({'clean' if checked.ok else 'ERRORS'}; not part of the scoring figures); "
-              f"peak RSS {peak_mb():.0f} MB")  # fmt: skip
+              f"peak RSS {province.peak_mb():.0f} MB")  # fmt: skip
         ws, registry = checked.workspace, checked.registry
         towns = [n for n, j in ws.jurisdictions.items() if j.level is Level.township]
-        after_check = peak_mb()
+        after_check = province.peak_mb()
         gc.collect()
 
         wall, cpu, report = best_of(lambda: score_tree(ws, registry, as_of, jurisdictions=towns))
@@ -88,7 +69,9 @@ def main() -> None:
               f"{len(report.targets):,} targets, {len(report.rankings)} rankings in "
               f"{wall:.2f} s wall, {cpu:.2f} s CPU (best of {RUNS}); "
               f"{cards / wall:,.0f} scorecards/s; target < {TARGET_S:g} s: {verdict}")  # fmt: skip
-        print(f"             peak RSS {peak_mb():.0f} MB (after the check: {after_check:.0f} MB)")
+        print(
+            f"             peak RSS {province.peak_mb():.0f} MB (after the check: {after_check:.0f} MB)"
+        )
         flagged = sum(len(r.flagged) for r in report.rankings)
         print(f"             {flagged} towns flagged by the bottom-2 rankings (ties included)")
         del report
@@ -97,7 +80,7 @@ def main() -> None:
         wall, cpu, report = best_of(lambda: score_tree(ws, registry, as_of), runs=1)
         print(f"whole tree:  {len(report.scorecards):,} scorecards (towns and districts), "
               f"{len(report.targets):,} targets in {wall:.2f} s wall, {cpu:.2f} s CPU; "
-              f"peak RSS {peak_mb():.0f} MB")  # fmt: skip
+              f"peak RSS {province.peak_mb():.0f} MB")  # fmt: skip
         del report
         gc.collect()
 
