@@ -458,6 +458,14 @@ def _explain_item(line_id: str, i: Item, sources: SourceLines) -> list[str]:
     return out
 
 
+def _item_summary(i: Item) -> str:
+    """One line per scored item inside a category or assessment explanation."""
+    return (
+        f"  [bold]item[/]        {fmt_signed(i.points):>6}  {escape(i.explanation.rule)}"
+        f" — {escape(i.explanation.arithmetic)}  [dim]{escape(i.id)}[/]"
+    )
+
+
 def _explain_category(line_id: str, c: CategoryScore, sources: SourceLines) -> list[str]:
     out = [
         f"[bold]{escape(line_id)}[/]  {fmt(c.points)} of {fmt(c.max)} points",
@@ -465,10 +473,7 @@ def _explain_category(line_id: str, c: CategoryScore, sources: SourceLines) -> l
         *_source_line(c.span, sources),
     ]
     for i in c.items:
-        out.append(
-            f"  [bold]item[/]        {fmt_signed(i.points):>6}  {escape(i.explanation.rule)}"
-            f" — {escape(i.explanation.arithmetic)}  [dim]{escape(i.id)}[/]"
-        )
+        out.append(_item_summary(i))
     out.append(f"  [bold]arithmetic[/]  {escape(c.arithmetic)}")
     return out
 
@@ -485,10 +490,7 @@ def _explain_assessment(line_id: str, a: AssessmentScore, sources: SourceLines) 
             f"  [dim]{escape(c.id)}[/]"
         )
     for i in a.items:
-        out.append(
-            f"  [bold]item[/]        {fmt_signed(i.points):>6}  {escape(i.explanation.rule)}"
-            f" — {escape(i.explanation.arithmetic)}  [dim]{escape(i.id)}[/]"
-        )
+        out.append(_item_summary(i))
     out.append(f"  [bold]arithmetic[/]  {escape(a.arithmetic)}")
     if a.fold_arithmetic:
         out.append(
