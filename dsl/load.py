@@ -71,6 +71,10 @@ class ParseCache:
     hits: int = 0
     misses: int = 0
 
+    def lacks(self, path: Path, shown: str) -> bool:
+        """True when no version of the file is cached (no `stat`: a dictionary lookup)."""
+        return f"{path}\x00{shown}" not in self.entries
+
     def stale(self, path: Path, shown: str) -> tuple[int, int] | None:
         """The file's (mtime, size) when the cache lacks it or holds an older version."""
         try:

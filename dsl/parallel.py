@@ -63,14 +63,17 @@ def prefill(
 ) -> int:
     """Parse the files among `files` (path, shown path) that the cache lacks; return how many.
 
-    With one worker (few files, one core, `ONEWINDOW_PARSE_WORKERS=1`, or a process that
-    runs threads) nothing is done here: the load parses each file when it first needs it.
+    Files the cache holds an older version of are few (the ones just edited) and left to
+    the load, so a warm check costs no `stat` here. With one worker (few files, one core,
+    `ONEWINDOW_PARSE_WORKERS=1`, or a process that runs threads) nothing is done here: the
+    load parses each file when it first needs it.
     """
-    jobs = [(path, shown, key) for path, shown in files if (key := cache.stale(path, shown))]
-    n = workers_for(len(jobs), workers)
-    context = _context() if n > 1 and jobs else None
+    lacking = [(path, shown) for path, shown in files if cache.lacks(path, shown)]
+    n = workers_for(len(lacking), workers)
+    context = _context() if n > 1 and lacking else None
     if context is None:
         return 0
+    jobs = [(path, shown, key) for path, shown in lacking if (key := cache.stale(path, shown))]
     try:
         with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
             parsed = pool.map(

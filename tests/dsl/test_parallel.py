@@ -32,12 +32,16 @@ def test_workers_parse_the_same_models_and_diagnostics(province: Path) -> None:
     assert comparable(parallel) == comparable(serial)
 
 
-def test_only_missing_or_stale_files_are_sent_to_workers(province: Path) -> None:
+def test_only_files_the_cache_lacks_are_sent_to_workers(province: Path) -> None:
     cache = ParseCache()
     check([province], cache=cache, workers=1)
     files = [(p, str(p)) for p in sorted(province.rglob("*.ow"))]
     assert prefill(cache, files, workers=2) == len(files)  # other shown paths: new keys
     assert prefill(cache, files, workers=2) == 0
+    edited = files[0][0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert prefill(cache, files, workers=2) == 0  # held in an older version: the load parses it
+    assert cache.stale(*files[0]) is not None
 
 
 def test_a_check_from_a_thread_parses_in_process(province: Path) -> None:
