@@ -118,12 +118,10 @@ def _keep(table: dict[str, list[Diagnostic]], key: str, found: list[Diagnostic])
         table.pop(key, None)
 
 
-def _plugin_lines(files: Iterable[SourceFile]) -> list[str]:
-    return [
-        u.name
-        for f in files
-        for u in (*f.plugins, *(u for j in f.jurisdictions for u in j.plugins))
-    ]
+def _plugin_lines(files: list[SourceFile]) -> list[str]:
+    """The `plugins "…"` lines of some files: at top level and in their blocks."""
+    names = [u.name for f in files for u in f.plugins]
+    return names + [u.name for f in files for j in f.jurisdictions for u in j.plugins]
 
 
 def _calendars(files: Iterable[SourceFile]) -> set[str]:
@@ -141,7 +139,6 @@ class _Checked:
     load: LoadState
     workspace: Workspace
     vocab: Vocabulary
-    plugins: list[str]
     requested: list[str]
     by_jurisdiction: dict[str, list[Diagnostic]]  # only the non-empty lists
     by_file: dict[str, list[Diagnostic]]
@@ -200,15 +197,13 @@ class Checker:
         )
         assert loaded.state is not None
         ws = loaded.workspace
-        plugins = file_plugins(ws)
-        self.registry.load_file_plugins(plugins)
+        self.registry.load_file_plugins(file_plugins(ws))
         vocab = vocabulary(ws, self.registry)
         lint_lines = _lint_lines(ws.jurisdictions.values())
         self._last = _Checked(
             load=loaded.state,
             workspace=ws,
             vocab=vocab,
-            plugins=plugins,
             requested=loaded.requested_files,
             by_jurisdiction={
                 j.name: found
@@ -230,16 +225,10 @@ class Checker:
         )
         return self._result()
 
-    def _lint(
-        self, ws: Workspace, lines: dict[str, tuple[LintSetting, ...]] | None = None
-    ) -> LintResult:
+    def _lint(self, ws: Workspace, lines: dict[str, tuple[LintSetting, ...]]) -> LintResult:
         """Lint findings; with `lint` off and no `lint … error` line, none (and no cost)."""
         assert self.registry is not None
-        if (
-            lines is not None
-            and not self.lint
-            and not any(s.severity == "error" for found in lines.values() for s in found)
-        ):
+        if not self.lint and not any(s.severity == "error" for f in lines.values() for s in f):
             return LintResult()
         return lint_diagnostics(ws, self.registry, lint=self.lint, as_of=self.as_of)
 
@@ -366,7 +355,6 @@ class Checker:
             load=state,
             workspace=ws,
             vocab=vocab,
-            plugins=last.plugins,
             requested=last.requested,
             by_jurisdiction=by_jurisdiction,
             by_file=by_file,

@@ -38,11 +38,12 @@ def comparable(result: CheckResult) -> tuple:
 class Tree:
     """A copy of the bundled jurisdictions with a checker kept across edits."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, lint: bool = False) -> None:
         shutil.copytree(BUNDLED, root)
         self.root = root
+        self.lint = lint
         self.files = sorted(root.rglob("*.ow"))
-        self.checker = Checker([root])
+        self.checker = Checker([root], lint=lint)
         self.checker.check()
         self.tick = 0
 
@@ -55,7 +56,7 @@ class Tree:
 
     def assert_same_as_fresh(self, changed: list[Path]) -> Checker:
         got = self.checker.recheck(changed)
-        fresh = check([self.root], cache=ParseCache())
+        fresh = check([self.root], cache=ParseCache(), lint=self.lint)
         assert comparable(got) == comparable(fresh)
         return self.checker
 
@@ -88,6 +89,17 @@ def test_an_error_appears_and_goes_away_again(tree: Tree) -> None:
     assert checker.recheck([path]).errors
     tree.write(path, text)
     assert tree.assert_same_as_fresh([path]).recheck([path]).ok
+
+
+def test_lint_findings_follow_an_edit_as_in_a_whole_check(tmp_path: Path) -> None:
+    """The TUI re-checks with every lint rule on."""
+    tree = Tree(tmp_path / "jurisdictions", lint=True)
+    path = file_named(tree, "兰山区.ow")
+    text = path.read_text(encoding="utf-8")
+    tree.write(path, re.sub(r"staff (\d+)", "staff 1", text))
+    checker = tree.assert_same_as_fresh([path])
+    assert not checker.stats.full
+    assert any(d.code.startswith("OW2") for d in checker.recheck([path]).diagnostics)
 
 
 def test_an_edit_to_a_parent_revalidates_its_descendants(tree: Tree) -> None:
