@@ -323,7 +323,7 @@ class Checker:
         after = [sf for _, sf, _ in rebuilt]
         if _plugin_lines(before) != _plugin_lines(after):
             return self._full("a plugins line changed")
-        ws, _affected = last.workspace.patched(after)
+        ws = last.workspace.patched(after)
         vocab = last.vocab
         if _calendars(before) != _calendars(after):
             vocab = vocabulary(ws, self.registry)

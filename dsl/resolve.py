@@ -105,12 +105,11 @@ class Workspace:
             self.jurisdictions.get(j.name) is j for j in old.jurisdictions
         )
 
-    def patched(self, files: Iterable[SourceFile]) -> tuple[Workspace, set[str]]:
+    def patched(self, files: Iterable[SourceFile]) -> Workspace:
         """A copy with `files` swapped in (each `same_shape` as the one it replaces).
 
-        Returns the copy and the jurisdictions whose view may differ: those declared in the
-        files and all their descendants (they inherit matters, departments, delegations).
-        The caches of the untouched jurisdictions are kept.
+        The jurisdictions declared in the files and all their descendants (which inherit
+        matters, departments, delegations) lose their cached views; the others keep theirs.
         """
         new_files = dict(self.files)
         new_jurisdictions = dict(self.jurisdictions)
@@ -132,7 +131,7 @@ class Workspace:
                 ws.__dict__[shared] = self.__dict__[shared]
         if "_delegated_in" in self.__dict__:
             ws.__dict__["_delegated_in"] = ws._patched_delegated_in(self, affected)
-        return ws, affected
+        return ws
 
     def _patched_delegated_in(
         self, old: Workspace, owners: set[str]
