@@ -1,4 +1,4 @@
-"""The fast parse loop (dsl/parse.py `_FastParser`) builds exactly what lark's parser builds.
+"""The fast parse loop (dsl/fast_parse.py `_FastParser`) builds exactly what lark's parser builds.
 
 The loop runs lark's own parse table and lexers; these tests hold it to lark's result on
 every bundled file, on scrambled valid texts and on broken ones, so a lark upgrade that
@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onewindow.dsl.build import transform
-from onewindow.dsl.parse import _build, grammar
+from onewindow.dsl.fast_parse import _build
+from onewindow.dsl.grammar import grammar
 from tests.dsl.strategies import source_texts
 
 REPO = Path(__file__).resolve().parents[2]
