@@ -3,8 +3,8 @@
 Targets: >= 1 MB/s, and the whole province (100 districts × 20 towns × 35 villages,
 ~72,000 files) checked in < 60 s. Prints the end-to-end figure (a cold check as
 `onewindow check` runs it, parsing in one worker process per core) against the baseline of
-the same check parsing in-process, then where the time goes: reading, lark parsing,
-building the model, load/resolve/validate over a warm parse cache, with the process's
+the same check parsing in-process, then where the time goes: reading, parsing and
+building the models in-process, load/resolve/validate over a warm parse cache, with the process's
 peak memory (ru_maxrss) after each step. MB/s is of wall time: the machine's cores count.
 
 Run: python benchmarks/bench_check.py [--districts 100 --towns 20 --villages 35] [--tree DIR]
@@ -22,11 +22,10 @@ from pathlib import Path
 
 import province
 
-from onewindow.dsl.build import transform
 from onewindow.dsl.check import check
 from onewindow.dsl.load import ParseCache
 from onewindow.dsl.parallel import workers_for
-from onewindow.dsl.parse import grammar, parse_text
+from onewindow.dsl.parse import grammar, parse_items
 
 TARGET_MB_S = 1.0
 TARGET_PROVINCE_S = 60.0
@@ -96,25 +95,14 @@ def main() -> None:
         del cache
         gc.collect()
 
-        # lark alone, then the transformer alone: what each costs by itself
-        parse = [0.0, 0.0]
-        build = [0.0, 0.0]
-        tokens = 0
-        lark = grammar().lark
+        # parsing and building alone, in this process: what it costs by itself
+        tokens = sum(sum(1 for _ in grammar().lark.lex(text)) for _, text in texts)
+        clock = Clock()
         for path, text in texts:
-            clock = Clock()
-            tree, _ = parse_text(text, path)
-            for i, v in enumerate(clock.stop()):
-                parse[i] += v
-            if tree is not None:
-                clock = Clock()
-                transform(tree, path)
-                for i, v in enumerate(clock.stop()):
-                    build[i] += v
-            tokens += sum(1 for _ in lark.lex(text))
-        rate = f"{tokens / parse[1]:,.0f} tokens/s ({tokens:,} tokens)"
-        row("  of which lark parse (parse_text)", (parse[0], parse[1]), mb, rate)
-        row("  of which build model (transform)", (build[0], build[1]), mb)
+            parse_items(text, path)
+        built = clock.stop()
+        rate = f"{tokens / built[1]:,.0f} tokens/s ({tokens:,} tokens)"
+        row("  of which parse + build (parse_items)", built, mb, rate)
 
         print()
         wall = cold[0]

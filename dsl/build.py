@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from lark import Token, Tree, v_args
@@ -31,7 +30,6 @@ from onewindow.dsl.model import (
 )
 
 __all__ = [
-    "PrebuiltTree",
     "RawJurisdiction",
     "Stmt",
     "TopItem",
@@ -329,54 +327,8 @@ def new_builder(path: str) -> _Builder:
 Built = tuple[list[TopItem], list[Diagnostic]]
 
 
-class PrebuiltTree(Tree):
-    """The tree of a text that parsed cleanly, its items built in the same pass as the parse.
-
-    `parse_text` returns one so that `transform` need not walk a tree: it hands back what
-    was built (a second call, or another path, builds again). Anything else asked of the
-    tree (its children, its meta) parses the text again into a plain lark tree.
-    """
-
-    def __init__(
-        self,
-        data: str,
-        text: str,
-        path: str,
-        built: Built,
-        rebuild: Callable[[str, str], Built],
-        reparse: Callable[[str], Tree],
-    ) -> None:
-        self.data = data
-        self._text, self._path, self._built = text, path, built
-        self._rebuild, self._reparse = rebuild, reparse
-
-    def __getattr__(self, name: str) -> Any:
-        if name not in ("children", "_meta"):
-            raise AttributeError(name)
-        tree = self._reparse(self._text)
-        self.children, self._meta = tree.children, tree._meta
-        return getattr(self, name)
-
-    def take(self, path: str) -> Built:
-        built, self._built = self._built, None
-        if built is None or path != self._path:
-            return self._rebuild(self._text, path)
-        return built
-
-    def __reduce__(self) -> Any:
-        return (Tree, (self.data, self.children, self.meta))
-
-    def __deepcopy__(self, memo: Any) -> Tree:
-        return Tree(self.data, copy.deepcopy(self.children, memo), meta=self._meta)
-
-    def copy(self) -> Tree:
-        return Tree(self.data, self.children, self._meta)
-
-
 def transform(tree: Tree, path: str) -> Built:
     """Turn a parse tree into top-level items (jurisdiction blocks and loose statements)."""
-    if isinstance(tree, PrebuiltTree):
-        return tree.take(path)
     builder = _Builder(path)
     items = builder.transform(tree)
     return items, builder.diagnostics

@@ -1,6 +1,6 @@
 """The fast path of parsing: lark's own LALR table and lexers in one loop that builds models.
 
-`parse_text` (dsl/parse.py) tries it first on every file; anything it cannot take (a syntax
+`parse_items` (dsl/parse.py) tries it first on every file; anything it cannot take (a syntax
 error, NUL bytes, deep nesting) goes lark's normal way, with error recovery.
 tests/dsl/test_fast_parse.py holds it to exactly what lark and the Transformer build.
 """
@@ -385,7 +385,7 @@ def _fast_parser() -> _FastParser:
     return _FastParser(grammar().lark)
 
 
-def _build(text: str, path: str) -> tuple[list[TopItem], list[Diagnostic]]:
+def build_fast(text: str, path: str) -> tuple[list[TopItem], list[Diagnostic]]:
     """Parse a clean text and build its items in one pass; raises if it is not clean."""
     builder = new_builder(path)
     items = _fast_parser().parse(text, builder)

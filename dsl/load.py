@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onewindow.dsl.build import RawJurisdiction, Stmt, TopItem, assemble, transform
+from onewindow.dsl.build import RawJurisdiction, Stmt, TopItem, assemble
 from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
 from onewindow.dsl.model import Facts, PluginUse, SourceFile, Span, TestCase
 from onewindow.dsl.overlay import merge
 from onewindow.dsl.parallel import prefill
-from onewindow.dsl.parse import parse_text
+from onewindow.dsl.parse import parse_items, parse_text
 from onewindow.dsl.resolve import Workspace, resolve
 
 ROOT_MARKER = "onewindow.toml"
@@ -151,11 +151,8 @@ def _parse_file(path: Path, shown: str) -> _Parsed:
     text, diags = _decode(data, shown)
     if text is None:
         return _Parsed([], diags)
-    tree, syntax = parse_text(text, shown)
-    if tree is None:
-        return _Parsed([], syntax)
     try:
-        items, build_diags = transform(tree, shown)
+        items, diagnostics = parse_items(text, shown)
     except RecursionError:
         too_deep = error(
             "OW007",
@@ -163,8 +160,8 @@ def _parse_file(path: Path, shown: str) -> _Parsed:
             "the file nests blocks or parentheses too deeply to be read",
             "flatten the nesting (a chain's steps rarely need more than a few levels)",
         )
-        return _Parsed([], [*syntax, too_deep])
-    return _Parsed(items, syntax + build_diags)
+        return _Parsed([], [*parse_text(text, shown)[1], too_deep])
+    return _Parsed(items or [], diagnostics)
 
 
 @dataclass

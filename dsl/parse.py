@@ -1,4 +1,5 @@
-"""Parse `.ow` text into a lark tree, recovering from syntax errors so one run reports many."""
+"""Parse `.ow` text into items (or a lark tree), recovering from syntax errors so one run
+reports many."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from lark import Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternRE
 
-from onewindow.dsl.build import PrebuiltTree
+from onewindow.dsl.build import TopItem, transform
 from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
-from onewindow.dsl.fast_parse import MAX_FAST_PARENTHESES, _build, _fast_parser
+from onewindow.dsl.fast_parse import MAX_FAST_PARENTHESES, build_fast
 from onewindow.dsl.grammar import Grammar, grammar
 from onewindow.dsl.model import Span
 
@@ -319,17 +320,30 @@ def _diagnose_char(e: UnexpectedCharacters, lines: list[str], path: str) -> tupl
     return d, line_no - 1
 
 
+def parse_items(text: str, path: str) -> tuple[list[TopItem] | None, list[Diagnostic]]:
+    """Parse and build one file: its top-level items (None when nothing parses) and every
+    syntax and build diagnostic.
+
+    A clean text takes the fast loop (dsl/fast_parse.py); any other goes through lark with
+    error recovery (`parse_text`) and the Transformer.
+
+    :raises RecursionError: nesting too deep to build (callers report OW007).
+    """
+    if "\x00" not in text and text.count("(") <= MAX_FAST_PARENTHESES:
+        try:
+            return build_fast(text, path)
+        except Exception:  # not clean: the slow path says why, in the user's terms
+            pass
+    tree, syntax = parse_text(text, path)
+    if tree is None:
+        return None, syntax
+    items, built = transform(tree, path)
+    return items, syntax + built
+
+
 def parse_text(text: str, path: str) -> tuple[Tree | None, list[Diagnostic]]:
     """Parse one file's text; return the tree of what parses plus every syntax diagnostic."""
     g = grammar()
-    if "\x00" not in text and text.count("(") <= MAX_FAST_PARENTHESES:
-        fast = _fast_parser()
-        try:
-            built = _build(text, path)
-        except Exception:
-            pass
-        else:
-            return PrebuiltTree(fast.start, text, path, built, _build, fast.parse), []
     diagnostics: list[Diagnostic] = []
     if "\x00" in text:
         idx = text.index("\x00")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from onewindow.dsl.build import Stmt, transform
+from onewindow.dsl.build import Stmt
 from onewindow.dsl.diagnostics import Diagnostic, did_you_mean, error
 from onewindow.dsl.load import LoadError, display_path
 from onewindow.dsl.model import Facts
-from onewindow.dsl.parse import parse_text
+from onewindow.dsl.parse import parse_items
 from onewindow.dsl.resolve import Workspace
 from onewindow.plugins.registry import Registry
 
@@ -82,12 +82,10 @@ def load_facts_file(
         raise LoadError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError:
         raise LoadError(f"{path} is not UTF-8 text", "save the facts file as UTF-8") from None
-    tree, diagnostics = parse_text(text, shown)
+    items, diagnostics = parse_items(text, shown)
     blocks: list[Facts] = []
-    if tree is None:
+    if items is None:
         return blocks, diagnostics
-    items, built = transform(tree, shown)
-    diagnostics = diagnostics + built
     for item in items:
         if isinstance(item, Stmt) and item.key == "facts":
             blocks.append(item.value)

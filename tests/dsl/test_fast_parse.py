@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onewindow.dsl.build import transform
-from onewindow.dsl.fast_parse import _build
+from onewindow.dsl.fast_parse import build_fast
 from onewindow.dsl.grammar import grammar
 from tests.dsl.strategies import source_texts
 
@@ -32,7 +32,7 @@ def by_lark(text: str, path: str):
 
 def by_fast_loop(text: str, path: str):
     try:
-        return _build(text, path)
+        return build_fast(text, path)
     except Exception:
         return None
 

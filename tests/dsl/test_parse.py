@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from onewindow.dsl.build import RawJurisdiction, assemble, transform
+from onewindow.dsl.build import RawJurisdiction, assemble
 from onewindow.dsl.check import check
 from onewindow.dsl.model import (
     Comparison,
@@ -18,15 +18,13 @@ from onewindow.dsl.model import (
     TimeUnit,
     WindowKind,
 )
-from onewindow.dsl.parse import parse_text
+from onewindow.dsl.parse import parse_items
 from tests.conftest import FIXTURES
 
 
 def build_one(text: str):
-    tree, diags = parse_text(text, "t.ow")
-    assert diags == [] and tree is not None
-    items, bdiags = transform(tree, "t.ow")
-    assert bdiags == []
+    items, diags = parse_items(text, "t.ow")
+    assert diags == [] and items is not None
     raws = [i for i in items if isinstance(i, RawJurisdiction)]
     j, adiags = assemble(raws[0])
     assert adiags == []
