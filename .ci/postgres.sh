@@ -6,6 +6,12 @@
 set -euo pipefail
 url_file="$1"
 exec </dev/null 1>&2
+if [ "$url_file" = "--stop" ]; then  # never installs anything
+  for version in $(ls /usr/lib/postgresql 2>/dev/null); do
+    pg_ctlcluster "$version" main stop </dev/null >/dev/null 2>&1 || true
+  done
+  exit 0
+fi
 if [ ! -d /usr/lib/postgresql ] || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
   # The package may start a server itself: it must not inherit our stdout or stderr.
   log="$(mktemp)"
@@ -16,10 +22,6 @@ if [ ! -d /usr/lib/postgresql ] || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" 
   fi
 fi
 version="$(ls /usr/lib/postgresql | sort -n | tail -1)"
-if [ "$url_file" = "--stop" ]; then
-  pg_ctlcluster "$version" main stop </dev/null >/dev/null 2>&1 || true
-  exit 0
-fi
 if ! pg_lsclusters -h | awk '{print $1, $2}' | grep -q "^${version} main$"; then
   pg_createcluster "$version" main >/dev/null
 fi
