@@ -148,7 +148,7 @@ class _Checked:
 
 @dataclass
 class RecheckStats:
-    """What the last `check`/`recheck` did: for the TUI's status line and the benchmarks."""
+    """What the last `check`/`recheck` did: whole or incremental, and how much of it."""
 
     full: bool = True
     reason: str = "first check"

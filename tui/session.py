@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from onewindow.dsl.check import CheckResult
-from onewindow.dsl.incremental import Checker
+from onewindow.dsl.incremental import Checker, RecheckStats
 from onewindow.dsl.load import LoadError, ParseCache, find_root
 from onewindow.engine.store import RunStore
 from onewindow.plugins.registry import PluginError
@@ -73,6 +73,11 @@ class Session:
             return path.resolve().relative_to(self.root).as_posix()
         except (ValueError, OSError):
             return file
+
+    @property
+    def last_check(self) -> RecheckStats | None:
+        """Whether the last check was whole or incremental, and how much it did."""
+        return None if self._checker is None else self._checker.stats
 
     def changed(self, paths: list[str]) -> None:
         """Note files a watcher saw change: the next `check(incremental=True)` takes them."""

@@ -107,6 +107,8 @@ async def test_diagnostics_show_source_and_follow_an_edited_file(
         )
         await until(pilot, lambda: table.row_count == 0)
         assert "no errors" in static_text(screen, "#diag-summary")
+        stats = app.session.last_check
+        assert stats is not None and not stats.full, "a saved file is re-checked incrementally"
 
 
 # ---------------------------------------------------------------- Simulate
