@@ -175,9 +175,17 @@ class _Loader:
     applied: set[str] = field(default_factory=set)
     resolved: dict[tuple[Path, str], Path] = field(default_factory=dict)
     cwd: str = field(default_factory=os.getcwd)
+    #: While `load` runs: each file's parse, looked up (and `stat`ed) once per load. After
+    #: it, None: a re-check (dsl/incremental.py) must see the files as they are now.
+    loading: dict[Path, _Parsed] | None = None
 
     def __post_init__(self) -> None:
         self.real_root = self.root.resolve()
+        self.real_root_prefix = os.path.join(str(self.real_root), "")
+
+    def inside_root(self, real: Path) -> bool:
+        """True for the root itself and every path below it (`real` is resolved)."""
+        return real == self.real_root or str(real).startswith(self.real_root_prefix)
 
     def show(self, path: Path) -> str:
         if path not in self.shown:
@@ -198,7 +206,12 @@ class _Loader:
         return found
 
     def parsed(self, path: Path) -> _Parsed:
-        return self.cache.get(path, self.show(path))
+        if self.loading is None:
+            return self.cache.get(path, self.show(path))
+        found = self.loading.get(path)
+        if found is None:
+            found = self.loading[path] = self.cache.get(path, self.show(path))
+        return found
 
     def target_of(self, inc: Stmt, here: Path) -> Path | None:
         try:
@@ -210,8 +223,7 @@ class _Loader:
                 )
             )
             return None
-        root = self.real_root
-        if real != root and root not in real.parents:
+        if not self.inside_root(real):
             self.diagnostics.append(
                 error(
                     "OW142",
@@ -507,7 +519,7 @@ def load(
             "check one tree at a time",
         )
     root = roots.pop()
-    loader = _Loader(root=root, cache=cache)
+    loader = _Loader(root=root, cache=cache, loading={})
     all_files, walk_problems = _walk(root)
     loader.diagnostics.extend(walk_problems)
     for p in given:
@@ -579,6 +591,7 @@ def load(
         tail=tail,
         resolved=res_diags,
     )
+    loader.loading = None
     return Loaded(
         workspace=workspace,
         diagnostics=state.diagnostics(),
