@@ -603,20 +603,18 @@ def load(
 def include_targets(loader: _Loader, path: Path) -> set[Path]:
     """Files a file includes (anywhere in it), as resolved paths that exist."""
     out: set[Path] = set()
-
-    def visit(items: list[TopItem]) -> None:
-        for item in items:
-            if isinstance(item, RawJurisdiction):
-                visit(list(item.body))
-            elif item.key == "include":
-                try:
-                    target = loader.resolve_include(path.parent, item.value.path)
-                    if target.is_file():
-                        out.add(target)
-                except (OSError, RuntimeError):  # a symlink loop: target_of reports it
-                    continue
-
-    visit(loader.parsed(path).items)
+    todo = list(loader.parsed(path).items)
+    while todo:  # a loop, not a nested recursive function: that would be a reference cycle
+        item = todo.pop()
+        if isinstance(item, RawJurisdiction):
+            todo.extend(item.body)
+        elif item.key == "include":
+            try:
+                target = loader.resolve_include(path.parent, item.value.path)
+                if target.is_file():
+                    out.add(target)
+            except (OSError, RuntimeError):  # a symlink loop: target_of reports it
+                continue
     return out
 
 
