@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from onewindow.dsl.check import check
-from onewindow.dsl.load import ParseCache
+from onewindow.dsl.load import ParseCache, display_path
 from onewindow.dsl.parallel import prefill, workers_for
 from onewindow.engine.generate import ProvinceSpec, generate
 from tests.dsl.test_incremental import comparable
@@ -35,8 +35,11 @@ def test_workers_parse_the_same_models_and_diagnostics(province: Path) -> None:
 def test_only_files_the_cache_lacks_are_sent_to_workers(province: Path) -> None:
     cache = ParseCache()
     check([province], cache=cache, workers=1)
-    files = [(p, str(p)) for p in sorted(province.rglob("*.ow"))]
-    assert prefill(cache, files, workers=2) == len(files)  # other shown paths: new keys
+    paths = sorted(province.rglob("*.ow"))
+    assert prefill(cache, [(p, display_path(p)) for p in paths], workers=2) == 0
+    # the shown path is part of the key (spans carry it): other shown paths are new keys
+    files = [(p, f"elsewhere/{p.name}") for p in paths]
+    assert prefill(cache, files, workers=2) == len(files)
     assert prefill(cache, files, workers=2) == 0
     edited = files[0][0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
