@@ -36,7 +36,8 @@ def check(
     warnings and infos (and every other rule) are reported only with `lint=True`. `as_of`
     is the day lint rules judge dated delegations and limits for (None: all in force).
     `overlays` are reform files applied on top of the tree (dsl/overlay.py). `workers`:
-    processes that parse a big tree (None: one per core for thousands of files; 1: none).
+    processes that parse a big tree, this one included (None: one per core for
+    thousands of files; 1: this one alone).
     To re-check after edits, keep a `Checker` (dsl/incremental.py) instead.
     """
     checker = Checker(

@@ -59,8 +59,22 @@ def _file_span(path: str, line: int = 1, column: int = 1) -> Span:
 
 @dataclass
 class _Parsed:
+    """One file's items and diagnostics, and its `include` statements (top level and in blocks)."""
+
     items: list[TopItem]
     diagnostics: list[Diagnostic]
+    includes: tuple[Stmt, ...] = ()
+
+
+def _includes_of(items: list[TopItem]) -> tuple[Stmt, ...]:
+    """The `include` statements of a file's items: at top level and in jurisdiction blocks."""
+    out: list[Stmt] = []
+    for item in items:
+        if isinstance(item, RawJurisdiction):
+            out.extend(s for s in item.body if s.key == "include")
+        elif item.key == "include":
+            out.append(item)
+    return tuple(out)
 
 
 @dataclass
@@ -161,7 +175,8 @@ def _parse_file(path: Path, shown: str) -> _Parsed:
             "flatten the nesting (a chain's steps rarely need more than a few levels)",
         )
         return _Parsed([], [*parse_text(text, shown)[1], too_deep])
-    return _Parsed(items or [], diagnostics)
+    items = items or []
+    return _Parsed(items, diagnostics, _includes_of(items))
 
 
 @dataclass
@@ -173,36 +188,61 @@ class _Loader:
     shown: dict[Path, str] = field(default_factory=dict)
     overlays: dict[str, list[RawJurisdiction]] = field(default_factory=dict)
     applied: set[str] = field(default_factory=set)
-    resolved: dict[tuple[Path, str], Path] = field(default_factory=dict)
+    resolved: dict[tuple[str, str], Path] = field(default_factory=dict)
     cwd: str = field(default_factory=os.getcwd)
     #: While `load` runs: each file's parse, looked up (and `stat`ed) once per load. After
     #: it, None: a re-check (dsl/incremental.py) must see the files as they are now.
     loading: dict[Path, _Parsed] | None = None
+    exists: dict[Path, bool] | None = None  # include targets' `is_file`, while `load` runs
 
     def __post_init__(self) -> None:
         self.real_root = self.root.resolve()
         self.real_root_prefix = os.path.join(str(self.real_root), "")
+        # display_path of a path below the root is the root's shown path joined with the rest
+        # when the cwd is not inside the root (then both share the root's `..` steps)
+        self.root_shown: str | None = None
+        if self.cwd == str(self.real_root):
+            self.root_shown = ""
+        elif not self.cwd.startswith(self.real_root_prefix):
+            shown = display_path(self.real_root, self.cwd)
+            self.root_shown = None if os.path.isabs(shown) else os.path.join(shown, "")
 
     def inside_root(self, real: Path) -> bool:
         """True for the root itself and every path below it (`real` is resolved)."""
         return real == self.real_root or str(real).startswith(self.real_root_prefix)
 
     def show(self, path: Path) -> str:
-        if path not in self.shown:
-            self.shown[path] = display_path(path, self.cwd)
-        return self.shown[path]
+        """`display_path(path)` (memoised); paths below the root cost a string join."""
+        found = self.shown.get(path)
+        if found is None:
+            text = str(path)
+            if self.root_shown is not None and text.startswith(self.real_root_prefix):
+                found = self.root_shown + text[len(self.real_root_prefix) :]
+            else:
+                found = display_path(path, self.cwd)
+            self.shown[path] = found
+        return found
 
-    def resolve_include(self, here: Path, raw_path: str) -> Path:
-        """Where `include "raw_path"` in a file of folder `here` leads (memoised per load).
+    def resolve_include(self, file: Path, raw_path: str) -> Path:
+        """Where `include "raw_path"` in `file` leads (memoised by folder and text).
 
         :raises OSError | RuntimeError: a symlink loop.
         """
-        key = (here, raw_path)
+        key = (os.path.dirname(file), raw_path)
         found = self.resolved.get(key)
         if found is None:
             raw = Path(raw_path)
-            found = ((here / raw) if not raw.is_absolute() else raw).resolve(strict=False)
+            found = ((file.parent / raw) if not raw.is_absolute() else raw).resolve(strict=False)
             self.resolved[key] = found
+        return found
+
+    def is_file(self, path: Path) -> bool:
+        """`path.is_file()`, asked once per load (many files include the same fragment)."""
+        if self.exists is None:
+            return path.is_file()
+        found = self.exists.get(path)
+        if found is None:
+            found = self.exists[path] = path.is_file()
         return found
 
     def parsed(self, path: Path) -> _Parsed:
@@ -215,7 +255,7 @@ class _Loader:
 
     def target_of(self, inc: Stmt, here: Path) -> Path | None:
         try:
-            real = self.resolve_include(here.parent, inc.value.path)
+            real = self.resolve_include(here, inc.value.path)
         except (OSError, RuntimeError):
             self.diagnostics.append(
                 error(
@@ -233,7 +273,7 @@ class _Loader:
                 )
             )
             return None
-        if not real.is_file():
+        if not self.is_file(real):
             self.diagnostics.append(
                 error(
                     "OW143",
@@ -279,7 +319,12 @@ class _Loader:
                     )
                     continue
                 self.included.add(target)
-                sub = self.expand(self.parsed(target).items, target, (*stack, target), in_body)
+                inner = self.parsed(target)
+                sub = (
+                    self.expand(inner.items, target, (*stack, target), in_body)
+                    if inner.includes
+                    else inner.items
+                )
                 for s in sub:
                     if in_body and isinstance(s, RawJurisdiction):
                         self.diagnostics.append(
@@ -334,7 +379,9 @@ class _Loader:
             self.diagnostics = saved
 
     def source_file(self, path: Path) -> SourceFile:
-        items = self.expand(self.parsed(path).items, path, (path,), False)
+        parsed = self.parsed(path)
+        # a file without includes is already expanded: its blocks hold statements only
+        items = self.expand(parsed.items, path, (path,), False) if parsed.includes else parsed.items
         items = [
             self.apply_overlays(item) if isinstance(item, RawJurisdiction) else item
             for item in items
@@ -372,19 +419,38 @@ class _Loader:
         )
 
 
+def _is_folder_link(entry: os.DirEntry[str]) -> bool:
+    """A link to a folder (not followed, like os.walk); a broken link is not one."""
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
+
+
 def _walk(root: Path) -> tuple[list[Path], list[Diagnostic]]:
     """Every `.ow` file below the root (links followed only when they stay inside it)."""
     out: list[Path] = []
     problems: list[Diagnostic] = []
     real_root = root.resolve()
-    for folder, dirs, names in os.walk(real_root, followlinks=False):
-        dirs.sort()
-        for n in sorted(names):
-            if not n.endswith(SUFFIX):
+    # depth first in name order, like os.walk with sorted folders, from each entry's type as
+    # the folder listing gives it (no `stat` per plain file); folder links are not followed
+    stack = [str(real_root)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue  # an unreadable folder: skipped, as os.walk skips it
+        folders: list[str] = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
                 continue
-            p = Path(folder) / n
-            if not os.path.islink(p) and os.path.isfile(p):  # folder links are not followed:
-                out.append(p)  # the path of a plain file below the real root is real
+            if not entry.name.endswith(SUFFIX) or _is_folder_link(entry):
+                continue
+            p = Path(entry.path)
+            if entry.is_file(follow_symlinks=False):  # the path of a plain file below the
+                out.append(p)  # real root is real
                 continue
             shown = display_path(p)
             try:
@@ -420,6 +486,7 @@ def _walk(root: Path) -> tuple[list[Path], list[Diagnostic]]:
                 )
                 continue
             out.append(real)
+        stack.extend(reversed(folders))
     return out, problems
 
 
@@ -519,7 +586,7 @@ def load(
             "check one tree at a time",
         )
     root = roots.pop()
-    loader = _Loader(root=root, cache=cache, loading={})
+    loader = _Loader(root=root, cache=cache, loading={}, exists={})
     all_files, walk_problems = _walk(root)
     loader.diagnostics.extend(walk_problems)
     for p in given:
@@ -591,7 +658,7 @@ def load(
         tail=tail,
         resolved=res_diags,
     )
-    loader.loading = None
+    loader.loading = loader.exists = None
     return Loaded(
         workspace=workspace,
         diagnostics=state.diagnostics(),
@@ -603,18 +670,13 @@ def load(
 def include_targets(loader: _Loader, path: Path) -> set[Path]:
     """Files a file includes (anywhere in it), as resolved paths that exist."""
     out: set[Path] = set()
-    todo = list(loader.parsed(path).items)
-    while todo:  # a loop, not a nested recursive function: that would be a reference cycle
-        item = todo.pop()
-        if isinstance(item, RawJurisdiction):
-            todo.extend(item.body)
-        elif item.key == "include":
-            try:
-                target = loader.resolve_include(path.parent, item.value.path)
-                if target.is_file():
-                    out.add(target)
-            except (OSError, RuntimeError):  # a symlink loop: target_of reports it
-                continue
+    for item in loader.parsed(path).includes:
+        try:
+            target = loader.resolve_include(path, item.value.path)
+            if loader.is_file(target):
+                out.add(target)
+        except (OSError, RuntimeError):  # a symlink loop: target_of reports it
+            continue
     return out
 
 

@@ -69,7 +69,11 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Level).index(self)
+        """0 for a province … 4 for a village."""
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {level: i for i, level in enumerate(Level)}
 
 
 class MatterType(StrEnum):

@@ -48,6 +48,8 @@ class Workspace:
     children: dict[str, tuple[str, ...]] = field(default_factory=dict)
     requested: frozenset[str] = frozenset()
     _held: dict[str, dict[str, Matter]] = field(default_factory=dict, repr=False)
+    #: parent → child → names of the matters the parent delegates to that child (cached)
+    _down: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ tree
 
@@ -59,13 +61,14 @@ class Workspace:
 
     def lineage(self, name: str) -> list[Jurisdiction]:
         """The jurisdiction itself, then its parent, up to the top (cycles cut)."""
+        jurisdictions = self.jurisdictions
         out: list[Jurisdiction] = []
         seen: set[str] = set()
-        cur: Jurisdiction | None = self.jurisdictions.get(name)
+        cur: Jurisdiction | None = jurisdictions.get(name)
         while cur is not None and cur.name not in seen:
             out.append(cur)
             seen.add(cur.name)
-            cur = self.parent_of(cur.name)
+            cur = jurisdictions.get(cur.parent.name) if cur.parent is not None else None
         return out
 
     def descendants(self, name: str) -> Iterator[Jurisdiction]:
@@ -123,9 +126,11 @@ class Workspace:
         for name in changed:
             affected.update(d.name for d in self.descendants(name))
         held = dict(self._held)
+        down = dict(self._down)
         for name in affected:
             held.pop(name, None)
-        ws = replace(self, files=new_files, jurisdictions=new_jurisdictions, _held=held)
+            down.pop(name, None)
+        ws = replace(self, files=new_files, jurisdictions=new_jurisdictions, _held=held, _down=down)
         for shared in ("roots", "_position"):  # names and parents are unchanged
             if shared in self.__dict__:
                 ws.__dict__[shared] = self.__dict__[shared]
@@ -220,22 +225,41 @@ class Workspace:
                         index.setdefault(to.name, []).append(DelegatedMatter(matter, owner.name, d))
         return index
 
+    def _delegated_down(self, parent: str) -> dict[str, list[str]]:
+        """child → names of the matters `parent` delegates to it, in declaration order."""
+        found = self._down.get(parent)
+        if found is None:
+            found = {}
+            for d in self.jurisdictions[parent].delegations:
+                names = [m.name for m in d.matters]
+                for t in d.to:
+                    found.setdefault(t.name, []).extend(names)
+            self._down[parent] = found
+        return found
+
     def held_matters_static(self, name: str) -> dict[str, Matter]:
         """Own matters plus those delegated down the parent chain (dates ignored; cached)."""
         cached = self._held.get(name)
         if cached is not None:
             return dict(cached)
+        lineage = self.lineage(name)
+        top = lineage[-1].parent
+        # in a chain up to a root each ancestor's own result is a step of this one: reuse
+        # and keep them; a chain cut by a parent cycle is computed from its own top
+        clean = top is None or top.name not in self.jurisdictions
         held: dict[str, Matter] = {}
-        lineage = list(reversed(self.lineage(name)))
-        for i, j in enumerate(lineage):
-            current = self.own_matters(j.name)
-            if i > 0:
-                for d in lineage[i - 1].delegations:
-                    if any(t.name == j.name for t in d.to):
-                        for m in d.matters:
-                            if m.name in held and m.name not in current:
-                                current[m.name] = held[m.name]
-            held = current
+        above: Jurisdiction | None = None
+        for j in reversed(lineage):
+            known = self._held.get(j.name) if clean else None
+            if known is None:
+                known = self.own_matters(j.name)
+                if above is not None:
+                    for m in self._delegated_down(above.name).get(j.name, ()):
+                        if m in held and m not in known:
+                            known[m] = held[m]
+                if clean:
+                    self._held[j.name] = known
+            held, above = known, j
         self._held[name] = held
         return dict(held)
 
