@@ -256,6 +256,10 @@ class Checker:
             lint_failures=list(last.lint.failures),
         )
 
+    def reset(self) -> None:
+        """Forget the last check: the next `recheck` checks the whole tree."""
+        self._last = None
+
     # ------------------------------------------------------------ edits
 
     def recheck(self, changed: Iterable[str | Path] | None = None) -> CheckResult:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 import warnings
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,12 +15,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from onewindow.dsl.check import CheckResult, check
-from onewindow.dsl.load import LoadError
+from onewindow.dsl.incremental import Checker
+from onewindow.dsl.load import LoadError, display_path, find_root
 from onewindow.dsl.render import SourceLines, render_text, summary, to_json
 from onewindow.engine.calendar import ProvisionalYearWarning
+from onewindow.engine.cli.check_watch import WatchedCheck, watch_checks
 from onewindow.engine.cli.common import (
     EXIT_FILE_ERRORS,
     EXIT_OK,
+    EXIT_USAGE,
     AsOfOpt,
     JsonOpt,
     PluginOpt,
@@ -134,15 +139,96 @@ def print_overview(view: Overview, jurisdictions: int, files: int) -> None:
     )
 
 
+def _print_watched(checked: WatchedCheck, as_json: bool) -> None:
+    """One check of `check --watch`: a JSON line, or a header, diagnostics and a verdict."""
+    result, stats = checked.result, checked.stats
+    if as_json:
+        data: dict = {
+            "check": checked.number,
+            "changed": list(checked.changed),
+            "incremental": not stats.full,
+            "milliseconds": round(checked.seconds * 1000, 1),
+        }
+        if result is None:
+            assert checked.error is not None
+            data |= {"error": checked.error.message, "hint": checked.error.hint}
+        else:
+            data |= {
+                "files": result.files,
+                "errors": len(result.errors),
+                "diagnostics": [to_json(d) for d in result.diagnostics],
+            }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.flush()
+        return
+    clock = dt.datetime.now().strftime("%H:%M:%S")
+    took = f"{checked.seconds * 1000:.0f} ms"
+    if checked.number > 1:
+        what = (
+            f"re-checked {stats.rebuilt_files} file(s), {stats.revalidated} jurisdiction(s)"
+            if not stats.full
+            else f"checked the whole tree ({stats.reason})"
+        )
+        err_console.rule(f"{clock} · {what} in {took}", style="dim")
+    if result is None:
+        assert checked.error is not None
+        err_console.print(f"[bold red]error:[/] {escape(checked.error.message)}")
+        if checked.error.hint:
+            err_console.print(f"  [cyan]hint:[/] {escape(checked.error.hint)}")
+        return
+    print_diagnostics(result)
+    if result.ok:
+        n = len(result.workspace.jurisdictions)
+        console.print(f"[green]✓[/] {len(result.files)} file(s), {n} jurisdiction(s): no errors")
+
+
+def watch_command(checker: Checker, as_json: bool) -> int:
+    """Run `check --watch` until Ctrl+C; the exit code is the last check's."""
+    last: list[WatchedCheck] = []
+
+    def on_check(checked: WatchedCheck) -> None:
+        last[:] = [checked]
+        _print_watched(checked, as_json)
+        if checked.number == 1 and not as_json:
+            root = find_root(Path(checker.paths[0]).resolve())
+            err_console.print(
+                f"[dim]watching {escape(display_path(root))} for saved files (Ctrl+C to stop)[/]"
+            )
+
+    try:
+        watch_checks(checker, on_check)
+    except KeyboardInterrupt:
+        pass
+    except LoadError as exc:  # the first check: paths unusable from the start
+        report_user_error(UserError(exc.message, exc.hint))
+    except PluginError as exc:
+        report_user_error(UserError(str(exc), "fix or uninstall the plugin, or leave out --plugin"))
+    if not last or last[0].result is None:
+        return EXIT_USAGE
+    return EXIT_OK if last[0].result.ok else EXIT_FILE_ERRORS
+
+
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_command(
         paths: PathsArg,
         plugin: PluginOpt = None,
         lint: Annotated[bool, typer.Option("--lint", help="Also report lint warnings.")] = False,
+        watch: Annotated[
+            bool,
+            typer.Option(
+                "--watch",
+                "-w",
+                help="Keep checking: re-check each time a file of the tree is saved (Ctrl+C stops).",
+            ),
+        ] = False,
         as_json: JsonOpt = False,
     ) -> None:
         """Check jurisdiction files: exit 0 when clean, 1 when they have errors."""
+        if watch:
+            with user_errors():
+                checker = Checker(list(paths), plugins=tuple(plugin or ()), lint=lint)
+            raise typer.Exit(watch_command(checker, as_json))
         with user_errors():
             result = run_check(paths, plugin, lint)
         if as_json:

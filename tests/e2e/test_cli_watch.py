@@ -1,0 +1,115 @@
+"""`onewindow check --watch`: a saved file is re-checked incrementally; Ctrl+C ends cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from onewindow.dsl.incremental import Checker
+from onewindow.engine.cli.check_watch import WatchedCheck, watch_checks
+from tests.conftest import JURISDICTIONS
+
+EXE = shutil.which("onewindow")
+DISTRICT = Path("山东省/临沂市/兰山区/兰山区.ow")
+
+
+def _break(path: Path) -> str:
+    """Misspell the department the district's matters use; return the original text."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("department 审批局 ", "department 审批X ", 1), encoding="utf-8")
+    return text
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "jurisdictions"
+    shutil.copytree(JURISDICTIONS, root)
+    return root
+
+
+def test_watch_checks_rechecks_each_batch_incrementally(tree: Path) -> None:
+    seen: list[WatchedCheck] = []
+    district = tree / DISTRICT
+
+    def batches():
+        original = _break(district)
+        yield [str(district)]
+        district.write_text(original, encoding="utf-8")
+        yield [str(district)]
+        shutil.move(tree, tree.with_name("gone"))
+        yield [str(district)]
+        shutil.move(tree.with_name("gone"), tree)
+        yield [str(district)]
+
+    watch_checks(Checker([tree]), seen.append, batches())
+    first, broken, fixed, gone, back = seen
+    assert first.result is not None and first.result.ok and first.stats.full
+    assert broken.result is not None and not broken.result.ok
+    assert {d.code for d in broken.result.errors} == {"OW102"}
+    assert not broken.stats.full and broken.stats.reparsed == 1
+    assert fixed.result is not None and fixed.result.ok and not fixed.stats.full
+    assert gone.result is None and gone.error is not None  # reported, and still watching
+    assert back.result is not None and back.result.ok and back.stats.full
+    assert [c.number for c in seen] == [1, 2, 3, 4, 5]
+
+
+def _lines(stream) -> queue.Queue[str]:
+    out: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            out.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return out
+
+
+@pytest.mark.skipif(EXE is None, reason="the onewindow command is not installed")
+def test_the_command_reports_each_save_and_stops_on_ctrl_c(tree: Path) -> None:
+    proc = subprocess.Popen(
+        [EXE, "check", "--watch", "--json", str(tree)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    lines = _lines(proc.stdout)
+    try:
+        first = json.loads(lines.get(timeout=60))
+        assert first["check"] == 1 and first["errors"] == 0
+        district = tree / DISTRICT
+        original = _break(district)
+        broken = json.loads(lines.get(timeout=30))
+        assert broken["incremental"] and broken["errors"] > 0
+        assert {d["code"] for d in broken["diagnostics"]} == {"OW102"}
+        assert broken["changed"] == [str(district)]
+        district.write_text(original, encoding="utf-8")
+        fixed = json.loads(lines.get(timeout=30))
+        assert fixed["incremental"] and fixed["errors"] == 0
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=30)
+        stderr = proc.stderr.read() if proc.stderr else ""
+    assert code == 0, stderr  # the last check was clean
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.skipif(EXE is None, reason="the onewindow command is not installed")
+def test_a_missing_path_is_a_usage_error_not_a_watch(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [EXE, "check", "--watch", str(tmp_path / "nowhere")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode == 2
+    assert "no such file or folder" in r.stderr and "Traceback" not in r.stderr
