@@ -2,9 +2,7 @@
 
 Small cases run the checker in this process; the large ones (10 MB files, 1 MB strings) run
 the real `onewindow check` in a fresh interpreter whose address space is capped
-(`helpers.MEMORY_LIMIT`), with a hang guard. Cases marked `xfail(strict=True)` are known
-defects, each with the fix proposed in its reason: when the fix lands the test passes, the
-strict marker fails the run, and the marker is removed.
+(`helpers.MEMORY_LIMIT`), with a hang guard.
 """
 
 from __future__ import annotations
