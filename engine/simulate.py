@@ -18,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 
+from onewindow.dsl.model import CalendarOverride
 from onewindow.dsl.resolve import Workspace
 from onewindow.engine.calendar import ProvisionalYearWarning, calendar_for
 from onewindow.engine.executor import Executor, LocalExecutor, chunks
@@ -59,7 +60,14 @@ def _calendars(
     warnings: list[str] = []
     days = [start + dt.timedelta(days=i) for i in range(length)]
     horizon_years = set(range(start.year, (start + dt.timedelta(days=horizon - 1)).year + 1))
+    # jurisdictions with the same calendar and the same inherited open/closed days (most of
+    # a province's villages) share one index
+    shared: dict[tuple[str, tuple[CalendarOverride, ...]], DayIndex] = {}
     for name in sorted(names):
+        key = (ws.calendar_name(name), tuple(ws.calendar_overrides(name)))
+        if key in shared:
+            out[name] = shared[key]
+            continue
         cal = calendar_for(ws, name, registry)
         with warnings_module.catch_warnings():
             # the margin past the horizon may reach provisional years: only the horizon's count
@@ -69,7 +77,7 @@ def _calendars(
         for d, o in zip(days, is_open, strict=True):
             ov = cal.override_on(d) if o else None
             appointment.append(bool(ov is not None and ov.open and d.weekday() >= 5))
-        out[name] = day_index(is_open, appointment)
+        out[name] = shared[key] = day_index(is_open, appointment)
         for year in cal.provisional_years:
             text = cal.provisional_warning(year)
             if year in horizon_years and text not in warnings:
@@ -126,8 +134,8 @@ def _checked_router(plugin: str, route: Callable) -> Callable:
 
 def _task(args: tuple) -> list:
     """One task: some halls of one replication (runs in any executor)."""
-    plan, halls, days, calendars, routers, seed, rep = args
-    results = run_halls(plan, halls, days, calendars, routers, seed, rep)
+    halls, days, calendars, routers, seed, rep = args
+    results = run_halls(halls, days, calendars, routers, seed, rep)
     for r in results:
         r.hall = None  # the caller has the plan
     return results
@@ -203,12 +211,11 @@ def simulate(
         for group in groups:
             needed = {plan.halls[i].calendar_key for i in group}
             cals = {k: v for k, v in calendars.items() if k in needed}
-            rts = {
-                k: v
-                for k, v in routers.items()
-                if any(k == (plan.halls[i].jurisdiction, plan.halls[i].name) for i in group)
-            }
-            tasks.append((plan, group, options.days, cals, rts, options.seed, rep))
+            own = {(plan.halls[i].jurisdiction, plan.halls[i].name) for i in group}
+            rts = {k: v for k, v in routers.items() if k in own}
+            # only the task's own halls travel with it (a province's plan is tens of MB)
+            halls = [(i, plan.halls[i]) for i in group]
+            tasks.append((halls, options.days, cals, rts, options.seed, rep))
     done = [0]
 
     def tick() -> None:
@@ -220,7 +227,7 @@ def simulate(
     table = CaseTable()
     per_rep: dict[tuple[str, str, str], list[float | None]] = {}
     for rep in range(options.replications):
-        halls = [r for task, out in zip(tasks, outputs, strict=True) if task[6] == rep for r in out]
+        halls = [r for task, out in zip(tasks, outputs, strict=True) if task[5] == rep for r in out]
         halls.sort(key=lambda r: r.index)
         for r in halls:
             r.hall = plan.halls[r.index]

@@ -35,7 +35,6 @@ from onewindow.engine.sim.plan import (
     RETURN_DELAY_MAX,
     SERVICE_CV,
     HallPlan,
-    Plan,
     Profile,
     WindowState,
 )
@@ -238,18 +237,20 @@ def hall_seed(seed: int, rep: int, hp: HallPlan) -> np.random.SeedSequence:
 
 
 def run_halls(
-    plan: Plan,
-    halls: Sequence[int],
+    halls: Sequence[tuple[int, HallPlan]],
     days: int,
     calendars: dict[str, DayIndex],
     routers: dict[tuple[str, str], Callable[..., Any]],
     seed: int,
     rep: int,
 ) -> list[HallResult]:
-    """Simulate `days` calendar days from the start for the given halls of the plan."""
+    """Simulate `days` calendar days from the start for some halls of a plan (index, hall).
+
+    Each hall's random stream depends only on (seed, rep, hall), so any grouping of the
+    halls into tasks gives the same results.
+    """
     out = []
-    for i in halls:
-        hp = plan.halls[i]
+    for i, hp in halls:
         rng = np.random.default_rng(hall_seed(seed, rep, hp))
         result = _hall(
             hp, days, calendars[hp.calendar_key], routers[(hp.jurisdiction, hp.name)], rng
