@@ -486,6 +486,51 @@ class Registry:
 
     # ---- asking plugins
 
+    def vocabulary(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """The names files may use that plugins provide, each with its description and owner.
+
+        metrics (targets, rules, facts), `set` keys, rule kinds and lint rule codes: what
+        `onewindow schema` adds to the model's JSON Schema for editors and generators.
+        """
+        return {
+            "metrics": {
+                name: {
+                    "source": str(m.source),
+                    "description": m.description,
+                    "unit": m.unit,
+                    "percent": m.percent,
+                    "plugin": self.metric_owner.get(name, ""),
+                }
+                for name, m in sorted(self.metrics.items())
+            },
+            "settings": {
+                key: {
+                    "description": s.description,
+                    "where": list(s.where),
+                    "plugins": list(self.setting_owners.get(key, ())),
+                }
+                for key, s in sorted(self.settings.items())
+            },
+            "rule_kinds": {
+                name: {
+                    "description": k.description,
+                    "params": list(k.params),
+                    "required": list(k.required),
+                    "plugin": self.rule_kind_owner.get(name, ""),
+                }
+                for name, k in sorted(self.rule_kinds.items())
+            },
+            "lint_rules": {
+                r.code: {
+                    "name": r.name,
+                    "summary": r.summary,
+                    "severity": r.severity,
+                    "plugin": self.lint_rule_owner.get(r.code, ""),
+                }
+                for r in sorted(self.lint_rules, key=lambda r: r.code)
+            },
+        }
+
     def calendar(self, name: str) -> Any | None:
         """The calendar provider called `name`, or None (see `onewindow_calendar`)."""
         found = first_result(self.pm, "onewindow_calendar", name=name)

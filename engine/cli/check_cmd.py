@@ -36,7 +36,7 @@ from onewindow.engine.cli.common import (
 )
 from onewindow.engine.overview import Overview, overview
 from onewindow.engine.summary import summarize
-from onewindow.plugins.registry import PluginError
+from onewindow.plugins.registry import PluginError, Registry
 
 PathsArg = Annotated[list[str], typer.Argument(help="Jurisdiction files or folders.")]
 
@@ -293,8 +293,16 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(EXIT_OK)
 
     @app.command("schema")
-    def schema_command() -> None:
-        """Print the JSON Schema of the jurisdiction model."""
+    def schema_command(plugin: PluginOpt = None) -> None:
+        """Print the JSON Schema of the jurisdiction model, and the names plugins provide.
+
+        The names (metrics, `set` keys, rule kinds, lint rule codes of the built-in and
+        loaded plugins) are under the schema's `x-onewindow-vocabulary` key.
+        """
         from onewindow.dsl.model import Jurisdiction
 
-        console.print_json(json.dumps(Jurisdiction.model_json_schema(), ensure_ascii=False))
+        with user_errors():
+            registry = Registry.build(plugin or ())
+        schema = Jurisdiction.model_json_schema()
+        schema["x-onewindow-vocabulary"] = registry.vocabulary()
+        console.print_json(json.dumps(schema, ensure_ascii=False))

@@ -113,3 +113,29 @@ def test_check_takes_plugins_and_runs_their_lint_rules(write_tree) -> None:
     assert [d["code"] for d in data["diagnostics"]] == ["TR001"]
     bad = invoke("check", str(root), "--plugin", "onewindow_nowhere")
     assert bad.exit_code == 2 and "cannot load plugin 'onewindow_nowhere'" in bad.stderr
+
+
+def test_schema_lists_the_names_plugins_provide() -> None:
+    plain = json.loads(invoke("schema").stdout)
+    assert plain["title"] == "Jurisdiction" and "properties" in plain
+    vocab = plain["x-onewindow-vocabulary"]
+    assert vocab["metrics"]["one_window_share"]["plugin"] == "builtin:metrics_static"
+    assert "OW201" in vocab["lint_rules"] and "deduct" in vocab["rule_kinds"]
+    assert "window_staff" not in vocab["metrics"]
+    r = invoke("schema", "--plugin", TOWNSHIP)
+    assert r.exit_code == 0, r.stderr
+    mine = json.loads(r.stdout)["x-onewindow-vocabulary"]
+    assert mine["metrics"]["window_staff"] == {
+        "source": "static",
+        "description": "staff at all windows",
+        "unit": "staff",
+        "percent": False,
+        "plugin": TOWNSHIP,
+    }
+    assert mine["lint_rules"]["TR001"]["plugin"] == TOWNSHIP
+
+
+def test_schema_with_a_missing_plugin_is_a_usage_error() -> None:
+    r = invoke("schema", "--plugin", "no_such_plugin_module")
+    assert r.exit_code == 2
+    assert "cannot load plugin 'no_such_plugin_module'" in r.stderr
