@@ -27,11 +27,24 @@ class JurisdictionSummary:
         return asdict(self)
 
 
+def outline(ws: Workspace) -> list[tuple[str, int]]:
+    """Every jurisdiction reachable from a root, as (name, depth), in tree order.
+
+    Roots and siblings are in name order, parents before their children.
+    """
+    out: list[tuple[str, int]] = []
+    stack = [(root, 0) for root in sorted(ws.roots, reverse=True)]
+    while stack:
+        name, depth = stack.pop()
+        out.append((name, depth))
+        stack.extend((c, depth + 1) for c in sorted(ws.children.get(name, ()), reverse=True))
+    return out
+
+
 def summarize(ws: Workspace, as_of: dt.date | None = None) -> list[JurisdictionSummary]:
     """One row per jurisdiction, in tree order (parents before children)."""
     rows: list[JurisdictionSummary] = []
-
-    def visit(name: str, depth: int) -> None:
+    for name, depth in outline(ws):
         j = ws.jurisdictions[name]
         rows.append(
             JurisdictionSummary(
@@ -49,9 +62,4 @@ def summarize(ws: Workspace, as_of: dt.date | None = None) -> list[JurisdictionS
                 assessments=len(j.assessments),
             )
         )
-        for child in sorted(ws.children.get(name, ())):
-            visit(child, depth + 1)
-
-    for root in sorted(ws.roots):
-        visit(root, 0)
     return rows

@@ -11,6 +11,7 @@ from onewindow.dsl.check import CheckResult
 from onewindow.dsl.incremental import Checker, RecheckStats
 from onewindow.dsl.load import LoadError, ParseCache, find_root
 from onewindow.engine.store import RunStore
+from onewindow.engine.summary import outline
 from onewindow.plugins.registry import PluginError
 
 #: Folder opened when `onewindow tui` is given no path and the working directory has one.
@@ -30,6 +31,9 @@ class Checked:
     result: CheckResult | None
     problem: str | None = None
     hint: str | None = None
+    #: The tree as the explorer lists it: (name, depth) in tree order, worked out with the
+    #: check (off the UI thread).
+    outline: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -112,7 +116,7 @@ class Session:
             except PluginError as exc:
                 self._checker = None
                 return Checked(number, None, str(exc), "fix or uninstall the plugin")
-            return Checked(number, result)
+            return Checked(number, result, outline=tuple(outline(result.workspace)))
 
     def store(self) -> RunStore:
         """The run store (运行记录库); raises `StoreError` with a plain message."""

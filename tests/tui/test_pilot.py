@@ -75,6 +75,44 @@ async def test_explorer_walks_the_tree_and_opens_a_service_guide(db: Path) -> No
         assert table_column(matters, 1)[0] == "← 示范区"
 
 
+@pilot_test
+async def test_explorer_keeps_its_tree_across_an_edit_and_rebuilds_on_a_new_file(
+    db: Path, tmp_path: Path
+) -> None:
+    root = broken_tree(tmp_path)
+    app = make_app(db, [str(root)])
+    async with app.run_test(size=SIZE) as pilot:
+        await checked(pilot)
+        tree = app.screen.query_one("#jurisdictions", Tree)
+        district = tree.get_node_at_line(2)
+        assert district.data == "示范区"
+        district.collapse()  # what the user folded stays folded through an edit
+        await pilot.pause()
+        lines = tree.last_line
+        street = root / "示范区" / "示范街道.ow"
+        street.write_text(
+            street.read_text(encoding="utf-8").replace("department 审批 }", "department 审批局 }"),
+            encoding="utf-8",
+        )
+        app.session.changed([str(street)])
+        number = app.last_checked.number
+        app.recheck(True)
+        await until(pilot, lambda: app.last_checked.number > number)
+        await pilot.pause()
+        assert app.session.last_check is not None and not app.session.last_check.full
+        assert tree.get_node_at_line(2) is district and not district.is_expanded
+        assert tree.last_line == lines
+        (root / "示范区" / "新村.ow").write_text(
+            "jurisdiction 新村 {\n  level village\n  parent 示范街道\n}\n", encoding="utf-8"
+        )
+        number = app.last_checked.number
+        app.recheck()
+        await until(pilot, lambda: app.last_checked.number > number)
+        await pilot.pause()
+        names = [tree.get_node_at_line(i).data for i in range(tree.last_line + 1)]
+        assert "新村" in names  # a new jurisdiction: the tree is built again
+
+
 # ---------------------------------------------------------------- Diagnostics
 
 

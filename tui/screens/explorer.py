@@ -17,7 +17,6 @@ from onewindow.dsl.check import CheckResult
 from onewindow.dsl.model import Chain, Matter
 from onewindow.dsl.resolve import Workspace
 from onewindow.engine.dated import in_force
-from onewindow.engine.summary import summarize
 from onewindow.tui.screens.base import BaseScreen
 from onewindow.tui.session import Checked
 from onewindow.tui.widgets import format as fmt
@@ -75,6 +74,7 @@ class ExplorerScreen(BaseScreen):
         super().__init__()
         self._result: CheckResult | None = None
         self._selected: str | None = None
+        self._outline: tuple[tuple[str, int], ...] = ()  # what the tree shows
 
     def body(self) -> ComposeResult:
         with Horizontal(id="explorer"):
@@ -98,32 +98,40 @@ class ExplorerScreen(BaseScreen):
 
     def show_checked(self, checked: Checked) -> None:
         tree = self.query_one("#jurisdictions", Tree)
-        tree.clear()
         head = self.query_one("#jur-head", Static)
         self._result = checked.result
         if checked.result is None:
+            tree.clear()
+            self._outline = ()
             head.update(Text(f"{checked.problem}\n{checked.hint or ''}", style="bold red"))
             self._show(None)
             return
         ws = checked.result.workspace
-        rows = summarize(ws, self.session.as_of)
+        if checked.outline == self._outline and tree.root.children:
+            # the same jurisdictions under the same parents (an edit inside a file): keep
+            # the tree as it is, folded nodes and cursor included; only the detail changes
+            self._show(self._selected)
+            return
+        tree.clear()
+        self._outline = checked.outline
+        rows = checked.outline
         stack = [tree.root]
         cursor_line = 0
-        for i, row in enumerate(rows):
-            del stack[row.depth + 1 :]
-            label = Text(row.name)
-            has_children = i + 1 < len(rows) and rows[i + 1].depth > row.depth
+        for i, (name, depth) in enumerate(rows):
+            del stack[depth + 1 :]
+            label = Text(name)
+            has_children = i + 1 < len(rows) and rows[i + 1][1] > depth
             parent = stack[-1]
             node = (
-                parent.add(label, data=row.name, expand=True)
+                parent.add(label, data=name, expand=True)
                 if has_children
-                else parent.add_leaf(label, data=row.name)
+                else parent.add_leaf(label, data=name)
             )
             stack.append(node)
-            if row.name == self._selected:
+            if name == self._selected:
                 cursor_line = i
         if self._selected not in ws.jurisdictions:
-            self._selected = rows[0].name if rows else None
+            self._selected = rows[0][0] if rows else None
         tree.cursor_line = cursor_line
         self._show(self._selected)
 
