@@ -50,6 +50,7 @@ class Workspace:
     _held: dict[str, dict[str, Matter]] = field(default_factory=dict, repr=False)
     #: parent → child → names of the matters the parent delegates to that child (cached)
     _down: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
+    _lineages: dict[str, tuple[Jurisdiction, ...]] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ tree
 
@@ -60,16 +61,19 @@ class Workspace:
         return self.jurisdictions.get(j.parent.name)
 
     def lineage(self, name: str) -> list[Jurisdiction]:
-        """The jurisdiction itself, then its parent, up to the top (cycles cut)."""
-        jurisdictions = self.jurisdictions
-        out: list[Jurisdiction] = []
-        seen: set[str] = set()
-        cur: Jurisdiction | None = jurisdictions.get(name)
-        while cur is not None and cur.name not in seen:
-            out.append(cur)
-            seen.add(cur.name)
-            cur = jurisdictions.get(cur.parent.name) if cur.parent is not None else None
-        return out
+        """The jurisdiction itself, then its parent, up to the top (cycles cut; cached)."""
+        found = self._lineages.get(name)
+        if found is None:
+            jurisdictions = self.jurisdictions
+            out: list[Jurisdiction] = []
+            seen: set[str] = set()
+            cur: Jurisdiction | None = jurisdictions.get(name)
+            while cur is not None and cur.name not in seen:
+                out.append(cur)
+                seen.add(cur.name)
+                cur = jurisdictions.get(cur.parent.name) if cur.parent is not None else None
+            found = self._lineages[name] = tuple(out)
+        return list(found)
 
     def descendants(self, name: str) -> Iterator[Jurisdiction]:
         stack = list(self.children.get(name, ()))
@@ -127,10 +131,19 @@ class Workspace:
             affected.update(d.name for d in self.descendants(name))
         held = dict(self._held)
         down = dict(self._down)
-        for name in affected:
+        lineages = dict(self._lineages)
+        for name in affected:  # their lineages hold the replaced models
             held.pop(name, None)
             down.pop(name, None)
-        ws = replace(self, files=new_files, jurisdictions=new_jurisdictions, _held=held, _down=down)
+            lineages.pop(name, None)
+        ws = replace(
+            self,
+            files=new_files,
+            jurisdictions=new_jurisdictions,
+            _held=held,
+            _down=down,
+            _lineages=lineages,
+        )
         for shared in ("roots", "_position"):  # names and parents are unchanged
             if shared in self.__dict__:
                 ws.__dict__[shared] = self.__dict__[shared]
