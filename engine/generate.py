@@ -384,8 +384,15 @@ def _district(spec: ProvinceSpec, names: _Names, d: int, matters: list[_Matter])
     ]
     for m in matters:
         lines += [*_matter_lines(m, "district", "审批局", "  "), ""]
+    # the district's windows take in only the matters it keeps; delegated ones are handled
+    # at the town centers alone (no all-round window here, it would take them in too)
+    kept: dict[str, list[str]] = {}
+    for m in matters:
+        if not m.delegated:
+            kept.setdefault(m.kind.domain, []).append(m.name)
     steps = [m.name for m in matters[:3]]
-    if len(steps) == 3:
+    chain = len(steps) == 3 and bool(kept)  # a comprehensive window takes the chain in
+    if chain:
         lines += [
             "  chain 一件事办理 {",
             "    lead 审批局",
@@ -400,17 +407,14 @@ def _district(spec: ProvinceSpec, names: _Names, d: int, matters: list[_Matter])
         "  hall 政务服务大厅 {",
         "    hours 09:00-12:00, 13:30-17:00",
     ]
-    # the district's windows take in only the matters it keeps; delegated ones are handled
-    # at the town centers alone (no all-round window here, it would take them in too)
-    kept: dict[str, list[str]] = {}
-    for m in matters:
-        if not m.delegated:
-            kept.setdefault(m.kind.domain, []).append(m.name)
-    for group in _window_groups(kept):
+    for i, group in enumerate(_window_groups(kept)):
+        taken = [n for d in group for n in kept[d]]
+        if i == 0 and chain:
+            taken.append("一件事办理")  # the first comprehensive window takes the chain in
         lines += [
             f"    window {_window_name(group)} {{",
             f"      kind comprehensive  domains {', '.join(group)}  staff {rng.randint(1, 4)}",
-            *_wrap("matters", [n for d in group for n in kept[d]], "", "      "),
+            *_wrap("matters", taken, "", "      "),
             "    }",
         ]
     lines += [

@@ -31,6 +31,7 @@ class Columns:
 def combine(raw: Raw) -> Columns:
     """Concatenate the halls' cases; jurisdiction, matter and window become integer codes."""
     jurs: list[str] = []
+    jur_codes: dict[str, int] = {}  # name → its index in `jurs`
     levels: list[str] = []
     matters: dict[str, int] = {}
     kinds: list[str] = []
@@ -44,10 +45,11 @@ def combine(raw: Raw) -> Columns:
     for h in raw.halls:
         hp = h.hall
         n = h.stream.size
-        if hp.jurisdiction not in jurs:
+        j_code = jur_codes.get(hp.jurisdiction)
+        if j_code is None:
+            j_code = jur_codes[hp.jurisdiction] = len(jurs)
             jurs.append(hp.jurisdiction)
             levels.append(hp.level.value)
-        j_code = jurs.index(hp.jurisdiction)
         codes = []
         for s in hp.streams:
             if s.profile.name not in matters:

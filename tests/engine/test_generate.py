@@ -19,6 +19,7 @@ from onewindow.engine.generate import (
     province_files,
     write_tree,
 )
+from onewindow.engine.sim.plan import build_plan
 
 SMALL = ProvinceSpec(districts=3, towns_per_district=3, villages_per_town=2, matters=5, seed=7)
 
@@ -83,6 +84,15 @@ def test_tree_shape_names_delegations_and_facts(tmp_path: Path) -> None:
     assert ws.facts_for(town)
     halls = ws.jurisdictions["第002区第03镇第02村"].halls
     assert [h.name for h in halls] == ["村级便民服务室"]  # from the included fragment
+
+
+def test_every_matter_and_chain_has_a_window_once_delegations_hold(tmp_path: Path) -> None:
+    generate(tmp_path / "p", SMALL)
+    ws = check([tmp_path / "p"]).workspace
+    delegation_day = max(d.valid_from for j in ws.jurisdictions.values() for d in j.delegations)
+    plan = build_plan(ws, delegation_day)
+    assert plan.unserved == []
+    assert any(s.profile.name == "一件事办理" for h in plan.halls for s in h.streams)
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes() -> None:
