@@ -15,14 +15,13 @@ back to a whole check (over the warm parse cache). Either way the result equals 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from onewindow.dsl.diagnostics import Diagnostic, Severity
+from onewindow.dsl.gcpause import gc_paused
 from onewindow.dsl.lint import LintResult, run_lint
 from onewindow.dsl.load import ROOT_MARKER, LoadState, ParseCache, include_targets, load
 from onewindow.dsl.model import Jurisdiction, LintSetting, SourceFile
@@ -92,26 +91,6 @@ def lint_diagnostics(
         as_of=as_of,
         errors_only=not lint,
     )
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a whole tree loads, and none over it afterwards.
-
-    A load allocates millions of small acyclic objects (models, spans); the collector would
-    walk all of them again and again (a fifth of a province's check time). Afterwards they
-    are frozen (`gc.freeze`): they are still freed when nothing refers to them, but the
-    collector no longer walks them, else the first collection after a province check (the
-    next re-check, in the TUI) would stall for seconds.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _keep(table: dict[str, list[Diagnostic]], key: str, found: list[Diagnostic]) -> None:
@@ -190,7 +169,7 @@ class Checker:
         return self._full("whole check")
 
     def _full(self, reason: str) -> CheckResult:
-        with _gc_paused():
+        with gc_paused(freeze=True):
             return self._full_check(reason)
 
     def _full_check(self, reason: str) -> CheckResult:

@@ -18,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 
+from onewindow.dsl.gcpause import gc_paused
 from onewindow.dsl.model import CalendarOverride
 from onewindow.dsl.resolve import Workspace
 from onewindow.engine.calendar import ProvisionalYearWarning, calendar_for
@@ -25,7 +26,14 @@ from onewindow.engine.executor import Executor, LocalExecutor, chunks
 from onewindow.engine.results import CaseTable, MetricValue, SimOptions, SimulationResult, mean_ci
 from onewindow.engine.sim.metrics import Columns, channel_names, combine, replication_metrics
 from onewindow.engine.sim.plan import build_plan
-from onewindow.engine.sim.replication import DayIndex, Raw, day_index, run_halls
+from onewindow.engine.sim.replication import (
+    DayIndex,
+    HallResult,
+    PackedHalls,
+    Raw,
+    day_index,
+    run_halls,
+)
 from onewindow.plugins.registry import PluginError, Registry, first_result
 
 #: Calendar days indexed beyond the horizon so deadlines and decisions land on real days.
@@ -132,13 +140,16 @@ def _checked_router(plugin: str, route: Callable) -> Callable:
     return route if plugin.startswith("builtin:") else CheckedRouter(plugin, route)
 
 
-def _task(args: tuple) -> list:
-    """One task: some halls of one replication (runs in any executor)."""
-    halls, days, calendars, routers, seed, rep = args
+def _task(args: tuple) -> list[HallResult] | PackedHalls:
+    """One task: some halls of one replication (runs in any executor).
+
+    Results that travel to another process are packed into a few arrays (`PackedHalls`).
+    """
+    halls, days, calendars, routers, seed, rep, pack = args
     results = run_halls(halls, days, calendars, routers, seed, rep)
     for r in results:
         r.hall = None  # the caller has the plan
-    return results
+    return PackedHalls.pack(results) if pack else results
 
 
 def _add_cases(cols: Columns, rep: int, start: dt.date, table: CaseTable) -> None:
@@ -194,6 +205,17 @@ def simulate(
     in process (default), in a process pool or on a Dask cluster, with identical results.
     `progress(done, total)` is called as tasks finish.
     """
+    with gc_paused():  # millions of small plan and result objects, none of them cyclic
+        return _simulate(ws, registry, options, progress, executor)
+
+
+def _simulate(
+    ws: Workspace,
+    registry: Registry,
+    options: SimOptions,
+    progress: Progress | None,
+    executor: Executor | None,
+) -> SimulationResult:
     as_of = options.as_of or options.start
     plan = build_plan(ws, as_of, options.jurisdictions)
     names = {hp.calendar_key for hp in plan.halls}
@@ -215,7 +237,7 @@ def simulate(
             rts = {k: v for k, v in routers.items() if k in own}
             # only the task's own halls travel with it (a province's plan is tens of MB)
             halls = [(i, plan.halls[i]) for i in group]
-            tasks.append((halls, options.days, cals, rts, options.seed, rep))
+            tasks.append((halls, options.days, cals, rts, options.seed, rep, parts > 1))
     done = [0]
 
     def tick() -> None:
@@ -223,7 +245,10 @@ def simulate(
         if progress is not None:
             progress(done[0], len(tasks))
 
-    outputs = executor.map(_task, tasks, on_done=tick)
+    outputs = [
+        out.unpack() if isinstance(out, PackedHalls) else out
+        for out in executor.map(_task, tasks, on_done=tick)
+    ]
     table = CaseTable()
     per_rep: dict[tuple[str, str, str], list[float | None]] = {}
     for rep in range(options.replications):

@@ -105,6 +105,78 @@ class HallResult:
     index: int = -1  # position of the hall in the plan
 
 
+#: The per-case columns of a `HallResult`, in the order `PackedHalls` keeps them.
+CASE_FIELDS = (
+    "stream",
+    "channel",
+    "window",
+    "trips",
+    "wait",
+    "service",
+    "arrival",
+    "accept",
+    "deadline",
+    "finish",
+    "decision",
+    "immediate",
+    "served",
+)
+
+
+@dataclass
+class PackedHalls:
+    """Some halls' results as one set of columns, to send between processes.
+
+    Pickling tens of thousands of `HallResult`s (a dozen small arrays each) costs as much
+    as simulating them; a task's halls packed into one array per column cost next to
+    nothing. `unpack` gives back the same `HallResult`s (their arrays are views).
+    """
+
+    index: list[int]
+    case_bounds: np.ndarray  # hall i's cases are case_bounds[i]:case_bounds[i + 1]
+    window_bounds: np.ndarray  # hall i's windows are window_bounds[i]:window_bounds[i + 1]
+    cases: dict[str, np.ndarray]
+    causes: list[str]
+    busy: np.ndarray
+    capacity: np.ndarray
+
+    @classmethod
+    def pack(cls, results: list[HallResult]) -> PackedHalls:
+        def bounds(sizes: list[int]) -> np.ndarray:
+            return np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+
+        def joined(arrays: list[np.ndarray]) -> np.ndarray:
+            return np.concatenate(arrays) if arrays else np.zeros(0)
+
+        return cls(
+            index=[r.index for r in results],
+            case_bounds=bounds([r.stream.size for r in results]),
+            window_bounds=bounds([r.busy.size for r in results]),
+            cases={f: joined([getattr(r, f) for r in results]) for f in CASE_FIELDS},
+            causes=[c for r in results for c in r.causes],
+            busy=joined([r.busy for r in results]),
+            capacity=joined([r.capacity for r in results]),
+        )
+
+    def unpack(self) -> list[HallResult]:
+        out = []
+        cb, wb = self.case_bounds.tolist(), self.window_bounds.tolist()
+        for i, index in enumerate(self.index):
+            a, b, wa, wz = cb[i], cb[i + 1], wb[i], wb[i + 1]
+            columns = {f: self.cases[f][a:b] for f in CASE_FIELDS}
+            out.append(
+                HallResult(
+                    hall=None,
+                    causes=self.causes[a:b],
+                    busy=self.busy[wa:wz],
+                    capacity=self.capacity[wa:wz],
+                    index=index,
+                    **columns,
+                )
+            )
+        return out
+
+
 @dataclass
 class Raw:
     """All halls of one replication."""
