@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -90,6 +91,19 @@ class Workspace:
     def _position(self) -> dict[str, int]:
         """Each jurisdiction's place in declaration order."""
         return {name: i for i, name in enumerate(self.jurisdictions)}
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 over the files' models (path and content, in path order), once per workspace.
+
+        What a stored run records as its source hash: equal models give equal digests,
+        whatever the files' layout and comments.
+        """
+        sha = hashlib.sha256()
+        for path in sorted(self.files):
+            sha.update(path.encode())
+            sha.update(self.files[path].model_dump_json(exclude_none=True).encode())
+        return sha.hexdigest()
 
     @cached_property
     def roots(self) -> tuple[str, ...]:

@@ -11,7 +11,6 @@ variants run with the same seed share their random numbers (common random number
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import warnings as warnings_module
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
@@ -53,12 +52,8 @@ def onewindow_version() -> str:
 
 
 def source_hash(ws: Workspace) -> str:
-    """SHA-256 over the workspace's files (path and content), in path order."""
-    digest = hashlib.sha256()
-    for path in sorted(ws.files):
-        digest.update(path.encode())
-        digest.update(ws.files[path].model_dump_json(exclude_none=True).encode())
-    return digest.hexdigest()
+    """SHA-256 over the workspace's files (path and content), in path order (cached)."""
+    return ws.digest
 
 
 def _calendars(
