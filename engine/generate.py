@@ -23,6 +23,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rich.cells import cell_len
+
+from onewindow.dsl.format import format_text
+
 PROVINCE_NAME = "模拟省"
 ROOT_MARKER = "onewindow.toml"
 DOMAINS = ("市场准入", "社会事务", "村镇建设")
@@ -293,6 +297,10 @@ def _matter_lines(m: _Matter, level: str, department: str, indent: str) -> list[
     for i, (mat, source) in enumerate(k.materials):
         defer = " deferrable" if m.deferrable and i == last_own else ""
         mats.append(f'"{mat}" from {source}{defer}')
+    # the names in one column, padded to the widest (in terminal cells), as `fmt` aligns them
+    split = [(x[: x.index('" from ') + 1], x[x.index('" from ') + 2 :]) for x in mats]
+    width = max(cell_len(name) for name, _ in split)
+    mats = [f"{name}{' ' * (width - cell_len(name) + 1)}{rest}" for name, rest in split]
     delivery = "pickup, mail" if m.trips else "pickup, mail, elicence"
     body = [
         f"matter {m.name} {{",
@@ -355,9 +363,7 @@ def _city(spec: ProvinceSpec, names: _Names, c: int) -> str:
             "  assessment 营商环境考核 {",
             "    assesses district",
             "    category 政务服务 max 40 floor 0 { deduct 4 per finding }",
-            "    category 一窗受理 max 60 floor 0 {",
-            "      shortfall one_window_share below 80% costs 1 per point",
-            "    }",
+            "    category 一窗受理 max 60 floor 0 { shortfall one_window_share below 80% costs 1 per point }",
             "    bonus 经验全省推广 +10 once",
             '    rank bottom 1 "约谈"',
             "  }",
@@ -365,6 +371,13 @@ def _city(spec: ProvinceSpec, names: _Names, c: int) -> str:
             "",
         ]
     )
+
+
+def _canonical(text: str) -> str:
+    """`text` in `onewindow fmt`'s layout (a district's long lists are laid out by it)."""
+    formatted = format_text(text)
+    assert formatted.text is not None, formatted.diagnostics
+    return formatted.text
 
 
 def _district(spec: ProvinceSpec, names: _Names, d: int, matters: list[_Matter]) -> str:
@@ -588,7 +601,7 @@ def iter_province_files(spec: ProvinceSpec) -> Iterator[tuple[str, str]]:
         district = names.district(d)
         folder = f"{prov}/{names.city(names.city_of(d))}/{district}"
         matters = _district_matters(spec, d)
-        yield f"{folder}/{district}.ow", _district(spec, names, d, matters)
+        yield f"{folder}/{district}.ow", _canonical(_district(spec, names, d, matters))
         yield f"{folder}/common/镇级事项.ow", _town_matters_fragment(spec, d)
         yield f"{folder}/common/镇街目标.ow", _town_targets_fragment()
         if spec.villages_per_town:

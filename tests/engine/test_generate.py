@@ -10,6 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from onewindow.dsl.check import check
+from onewindow.dsl.format import format_text
 from onewindow.engine.cli import generate_cmd
 from onewindow.engine.generate import (
     GenerateError,
@@ -93,6 +94,16 @@ def test_every_matter_and_chain_has_a_window_once_delegations_hold(tmp_path: Pat
     plan = build_plan(ws, delegation_day)
     assert plan.unserved == []
     assert any(s.profile.name == "一件事办理" for h in plan.halls for s in h.streams)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [SMALL, ProvinceSpec(districts=3, towns_per_district=2, villages_per_town=1, matters=30)],
+)
+def test_generated_files_are_in_canonical_form(spec: ProvinceSpec) -> None:
+    """`onewindow fmt --check` on a generated tree changes nothing."""
+    for path, text in province_files(spec).items():
+        assert format_text(text, path).text == text, path
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes() -> None:
