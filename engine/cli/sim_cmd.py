@@ -383,13 +383,28 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--scope", help="Only metrics of this scope (run, jurisdiction, …)."),
         ] = None,
+        subject: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--subject",
+                help="Only metrics of this jurisdiction, matter or window (repeatable).",
+            ),
+        ] = None,
+        limit: Annotated[
+            int,
+            typer.Option(
+                "--limit",
+                min=0,
+                help="Subjects shown per scope (0: all); --json always has all.",
+            ),
+        ] = 40,
         cases: Annotated[
             int, typer.Option("--cases", min=0, help="Also show the first N stored cases.")
         ] = 0,
         plugin: PluginOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Show one run: inputs, warnings, every metric (and cases with --cases)."""
+        """Show one run: inputs, warnings, its metrics (and cases with --cases)."""
         db = db or (ctx.obj or {}).get("db")
         plugin = plugin or (ctx.obj or {}).get("plugins")
         store = open_store(db)
@@ -408,19 +423,35 @@ def register(app: typer.Typer) -> None:
         store.close()
         if scope:
             metrics = [m for m in metrics if m.scope in scope]
+        if subject:
+            wanted = set(subject)
+            metrics = [m for m in metrics if m.subject in wanted or m.scope == "run"]
         if as_json:
             data = run_json(run, metrics)
             if table is not None:
                 data["cases"] = list(table.rows())
             print_json(data)
             return
-        _print_run(run, metrics, table, plugin)
+        _print_run(run, metrics, table, plugin, limit)
 
     app.add_typer(runs_app, name="runs")
 
 
+def _first_subjects(rows: list[MetricValue], limit: int) -> tuple[list[MetricValue], int]:
+    """The rows of the first `limit` subjects (0: all), and how many subjects were left out."""
+    subjects = list(dict.fromkeys(m.subject for m in rows))
+    if not limit or len(subjects) <= limit:
+        return rows, 0
+    kept = set(subjects[:limit])
+    return [m for m in rows if m.subject in kept], len(subjects) - limit
+
+
 def _print_run(
-    run: StoredRun, metrics: list[MetricValue], cases: Any, plugins: list[str] | None = None
+    run: StoredRun,
+    metrics: list[MetricValue],
+    cases: Any,
+    plugins: list[str] | None = None,
+    limit: int = 0,
 ) -> None:
     o = run.options
     inputs = Table(title=f"Run {run.id}", title_justify="left", show_header=False)
@@ -448,8 +479,13 @@ def _print_run(
     specs = metric_specs(plugins=plugins)
     scopes = sorted({m.scope for m in metrics}, key=_scope_key)
     for s in scopes:
-        rows = [m for m in metrics if m.scope == s]
+        rows, left_out = _first_subjects([m for m in metrics if m.scope == s], limit)
         console.print(metrics_table(f"Metrics — {s}", rows, specs))
+        if left_out:
+            console.print(
+                f"  … and {left_out:,} more {s} subject(s): name them with --subject, "
+                "or show all with --limit 0 (or --json)"
+            )
     if not metrics:
         console.print("no metrics stored for this run")
     if cases is not None:

@@ -14,6 +14,7 @@ import typer
 from typer.testing import CliRunner
 
 from onewindow.engine.cli import sim_cmd
+from onewindow.engine.results import MetricValue
 from onewindow.engine.store import RunStore
 from tests.conftest import JURISDICTIONS
 from tests.engine.test_store import make_result
@@ -124,6 +125,28 @@ def test_runs_show_json_scope_and_cases(db: str, stored: list[int]) -> None:
     assert len(data["cases"]) == 4 and data["cases"][0]["matter"] == "开办企业"
     human = invoke("runs", "show", str(run_id), "--db", db, "--cases", "3")
     assert "First 3 stored case(s)" in human.stdout
+
+
+def test_runs_show_limits_subjects_per_scope_and_filters_by_subject(db: str) -> None:
+    """A province run has a row per jurisdiction: show the first few, or the ones asked for."""
+    result = make_result(10)
+    towns = [f"第{i:03d}镇" for i in range(60)]
+    result.metrics += [
+        MetricValue("cases", "jurisdiction", t, float(i), None, None, 1)
+        for i, t in enumerate(towns)
+    ]
+    with RunStore(db) as store:
+        run_id = store.save(result, source="province")
+    out = invoke("runs", "show", str(run_id), "--db", db).stdout
+    # 61 subjects in the order stored (兰山区, then the towns): the first 40 are shown
+    assert "兰山区" in out and "第038镇" in out and "第039镇" not in out
+    assert "and 21 more jurisdiction subject(s)" in out
+    assert "Metrics — run" in out and "more run subject" not in out
+    everything = invoke("runs", "show", str(run_id), "--db", db, "--limit", "0").stdout
+    assert "第059镇" in everything and "more jurisdiction" not in everything
+    one = invoke("runs", "show", str(run_id), "--db", db, "--subject", "第059镇", "--json").stdout
+    rows = json.loads(one)["metrics"]
+    assert {(m["scope"], m["subject"]) for m in rows} == {("run", ""), ("jurisdiction", "第059镇")}
 
 
 def test_db_option_before_the_subcommand_and_from_env(db: str, stored: list[int]) -> None:
