@@ -30,7 +30,6 @@ MIN_FILES = 2000
 CHUNK = 128
 #: Chunks sent ahead to each worker, so that none waits for work.
 FLIGHT = 2
-FLIGHT = 2
 
 _Job = tuple[Path, str, tuple[int, int]]  # path, shown path, (mtime, size) when listed
 

@@ -21,6 +21,8 @@ from onewindow.dsl.load import ROOT_MARKER, LoadError, find_root
 
 #: Files whose change can change a check: jurisdiction files and the root marker.
 WATCHED_SUFFIXES = (".ow", ROOT_MARKER)
+#: How often a removed root folder is looked for again.
+ROOT_POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,9 @@ def watch_checks(
 ) -> None:
     """Check once, then re-check after every batch of `changes` (default: file events).
 
-    `on_check` receives each check as it completes. A path that stops being usable (the
-    folder removed, say) is reported and the loop goes on waiting for it to come back.
+    `on_check` receives each check as it completes. A path that stops being usable (a
+    folder removed, say) is reported and the watch goes on; when the root folder itself
+    is removed, the watch waits for it to come back, then checks the whole tree again.
     Returns when `changes` ends; interrupting it (Ctrl+C) is the caller's to handle.
 
     :raises LoadError: the paths are unusable at the first check.
@@ -115,7 +118,7 @@ def watch_checks(
             result = checker.check() if changed is None else checker.recheck(changed)
             error = None
         except LoadError as exc:
-            if changed is None:
+            if number == 1:
                 raise  # unusable from the start: nothing to watch
             result, error = None, exc
             checker.reset()
@@ -127,7 +130,14 @@ def watch_checks(
         for changed in changes:
             run(changed)
         return
-    with _Watcher(root) as watcher:
-        run(None)
-        for changed in watcher:
-            run(changed)
+    while True:
+        with _Watcher(root) as watcher:
+            run(None)
+            for changed in watcher:
+                run(changed)
+                if not root.is_dir():
+                    break  # the folder and its watch are gone
+            else:
+                return
+        while not root.is_dir():  # wait for the folder to come back (restored, checked out)
+            time.sleep(ROOT_POLL_SECONDS)

@@ -103,6 +103,39 @@ def test_the_command_reports_each_save_and_stops_on_ctrl_c(tree: Path) -> None:
 
 
 @pytest.mark.skipif(EXE is None, reason="the onewindow command is not installed")
+def test_a_removed_root_is_reported_and_watched_again_once_restored(tree: Path) -> None:
+    proc = subprocess.Popen(
+        [EXE, "check", "--watch", "--json", str(tree)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = _lines(proc.stdout)
+    try:
+        assert json.loads(lines.get(timeout=60))["errors"] == 0
+        shutil.rmtree(tree)
+        gone = json.loads(lines.get(timeout=30))
+        assert "no such file or folder" in gone["error"]
+        shutil.copytree(JURISDICTIONS, tree)
+        back = json.loads(lines.get(timeout=30))
+        while "error" in back or back["incremental"]:  # events of the copy itself, if any
+            back = json.loads(lines.get(timeout=30))
+        assert back["errors"] == 0 and not back["incremental"]  # the whole tree again
+        district = tree / DISTRICT
+        _break(district)
+        edited = json.loads(lines.get(timeout=30))
+        while edited["errors"] == 0:  # the copy's last events may come first
+            edited = json.loads(lines.get(timeout=30))
+        assert {d["code"] for d in edited["diagnostics"]} == {"OW102"}
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=30)
+        stderr = proc.stderr.read() if proc.stderr else ""
+    assert code == 1, stderr  # the last check found the error
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.skipif(EXE is None, reason="the onewindow command is not installed")
 def test_a_missing_path_is_a_usage_error_not_a_watch(tmp_path: Path) -> None:
     r = subprocess.run(
         [EXE, "check", "--watch", str(tmp_path / "nowhere")],
