@@ -15,10 +15,11 @@ import os
 import sys
 import threading
 from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from onewindow.dsl.load import ParseCache, _Parsed
@@ -32,6 +33,8 @@ CHUNK = 128
 FLIGHT = 2
 
 _Job = tuple[Path, str, tuple[int, int]]  # path, shown path, (mtime, size) when listed
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def workers_for(count: int, workers: int | None = None) -> int:
@@ -115,3 +118,26 @@ def prefill(
     except (OSError, BrokenProcessPool):
         return 0  # no workers to be had (limits, memory): the load parses the rest itself
     return len(jobs)
+
+
+def map_files(fn: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> Iterator[R]:
+    """`fn` over `items`, results in order: on every core for thousands of items.
+
+    For per-file work whose result the caller then writes or prints (`onewindow fmt`).
+    `fn` must be a module-level function that returns, not raises, a file's problems.
+    Small jobs, a threaded process or a pool that cannot start run here, one by one.
+    """
+    n = workers_for(len(items), workers)
+    context = _context() if n > 1 else None
+    done = 0
+    if context is not None:
+        try:
+            with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+                for result in pool.map(fn, items, chunksize=CHUNK):
+                    done += 1
+                    yield result
+            return
+        except (OSError, BrokenProcessPool):
+            pass  # no workers to be had: the rest here
+    for item in items[done:]:
+        yield fn(item)

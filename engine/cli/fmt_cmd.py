@@ -19,8 +19,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from onewindow.dsl.format import FormatError, format_file, write_atomic
+from onewindow.dsl.format import FormatError, Formatted, format_file, write_atomic
 from onewindow.dsl.load import SUFFIX, display_path
+from onewindow.dsl.parallel import map_files
 from onewindow.dsl.render import SourceLines, render_text
 from onewindow.engine.cli.common import (
     EXIT_FILE_ERRORS,
@@ -77,6 +78,17 @@ def unified_diff(before: str, after: str, shown: str) -> str:
     return "".join(out)
 
 
+def _format_one(
+    job: tuple[Path, str, FmtLang | None],
+) -> tuple[Formatted | None, OSError | FormatError | None]:
+    """Format one file (in a worker process for big trees); its problem is returned."""
+    file, shown, lang = job
+    try:
+        return format_file(file, shown, lang.value if lang else None), None
+    except (OSError, FormatError) as exc:
+        return None, exc
+
+
 def register(app: typer.Typer) -> None:
     @app.command("fmt")
     def fmt_command(
@@ -105,21 +117,25 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_OK)
         sources = SourceLines()
         changed = unchanged = broken = 0
-        for file in files:
-            shown = display_path(file.resolve()) if file.is_absolute() else str(file)
-            try:
-                result = format_file(file, shown, lang.value if lang else None)
-            except OSError as exc:
-                err_console.print(f"[bold red]error:[/] cannot read {escape(shown)}: {exc}")
+        jobs = [
+            (file, display_path(file.resolve()) if file.is_absolute() else str(file), lang)
+            for file in files
+        ]
+        for (file, shown, _), (result, problem) in zip(
+            jobs, map_files(_format_one, jobs), strict=True
+        ):
+            if isinstance(problem, OSError):
+                err_console.print(f"[bold red]error:[/] cannot read {escape(shown)}: {problem}")
                 broken += 1
                 continue
-            except FormatError as exc:
+            if problem is not None:
                 err_console.print(
-                    f"[bold red]error:[/] {escape(str(exc))}; the file is left untouched "
+                    f"[bold red]error:[/] {escape(str(problem))}; the file is left untouched "
                     "(a formatter bug: please report it with the file)"
                 )
                 broken += 1
                 continue
+            assert result is not None
             if not result.ok:
                 for d in result.diagnostics:
                     err_console.print(render_text(d, sources), soft_wrap=True)

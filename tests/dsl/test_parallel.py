@@ -6,10 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
 from onewindow.dsl.check import check
 from onewindow.dsl.load import ParseCache, display_path
-from onewindow.dsl.parallel import prefill, workers_for
+from onewindow.dsl.parallel import MIN_FILES, map_files, prefill, workers_for
+from onewindow.engine.cli import fmt_cmd
 from onewindow.engine.generate import ProvinceSpec, generate
 from tests.dsl.test_incremental import comparable
 
@@ -66,3 +69,37 @@ def test_a_check_from_a_thread_parses_in_process(province: Path) -> None:
 def test_small_jobs_stay_in_process() -> None:
     assert workers_for(10) == 1
     assert workers_for(10, workers=3) == 3
+
+
+def _square_or_problem(x: int) -> tuple[int | None, str | None]:
+    return (None, f"no {x}") if x % 7 == 0 else (x * x, None)
+
+
+def test_map_files_keeps_order_and_returns_problems() -> None:
+    items = list(range(1000))
+    want = [_square_or_problem(x) for x in items]
+    assert list(map_files(_square_or_problem, items, workers=2)) == want
+    assert list(map_files(_square_or_problem, items, workers=1)) == want
+
+
+def test_fmt_of_thousands_of_files_reports_each_file_as_alone(tmp_path: Path) -> None:
+    """A tree big enough to format on every core: the same verdicts, in path order."""
+    root = tmp_path / "p"
+    generate(root, ProvinceSpec(2, 10, 100, 4, seed=5))
+    files = sorted(root.rglob("*.ow"))
+    assert len(files) >= MIN_FILES
+    messy, broken = files[10], files[-10]
+    messy.write_text(messy.read_text(encoding="utf-8").replace("  level", "      level"), "utf-8")
+    broken.write_text(broken.read_text(encoding="utf-8") + "\njurisdiction {\n", "utf-8")
+    app = typer.Typer()
+    fmt_cmd.register(app)
+
+    @app.callback()
+    def main() -> None:
+        """Test app."""
+
+    result = CliRunner().invoke(app, ["fmt", "--check", str(root)])
+    assert result.exit_code == 1
+    assert result.stderr.count("would reformat") == 1 and messy.name in result.stderr
+    assert f"{broken.name}: syntax errors, left untouched" in result.stderr
+    assert f"1 file(s) would be reformatted, {len(files) - 2} left unchanged" in result.stderr
