@@ -132,12 +132,22 @@ def watch_checks(
         return
     while True:
         with _Watcher(root) as watcher:
+            watched = _identity(root)
             run(None)
             for changed in watcher:
                 run(changed)
-                if not root.is_dir():
-                    break  # the folder and its watch are gone
+                if _identity(root) != watched:
+                    break  # the folder was removed (maybe already put back): its watch is gone
             else:
                 return
         while not root.is_dir():  # wait for the folder to come back (restored, checked out)
             time.sleep(ROOT_POLL_SECONDS)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at `folder` (device, inode): a folder put back there is another one."""
+    try:
+        st = folder.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino

@@ -72,16 +72,28 @@ def _lines(stream) -> queue.Queue[str]:
     return out
 
 
-@pytest.mark.skipif(EXE is None, reason="the onewindow command is not installed")
-def test_the_command_reports_each_save_and_stops_on_ctrl_c(tree: Path) -> None:
+def _watch(tree: Path) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
+    """`onewindow check --watch --json TREE`, and a queue of the lines it prints."""
     proc = subprocess.Popen(
-        [EXE, "check", "--watch", "--json", str(tree)],
+        [EXE, "check", "--watch", "--json", str(tree)],  # type: ignore[list-item]
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "COLUMNS": "100"},
     )
-    lines = _lines(proc.stdout)
+    return proc, _lines(proc.stdout)
+
+
+def _ctrl_c(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    """Stop the watch as Ctrl+C does; its exit code and what it printed on stderr."""
+    proc.send_signal(signal.SIGINT)
+    code = proc.wait(timeout=30)
+    return code, proc.stderr.read() if proc.stderr else ""
+
+
+@pytest.mark.skipif(EXE is None, reason="the onewindow command is not installed")
+def test_the_command_reports_each_save_and_stops_on_ctrl_c(tree: Path) -> None:
+    proc, lines = _watch(tree)
     try:
         first = json.loads(lines.get(timeout=60))
         assert first["check"] == 1 and first["errors"] == 0
@@ -95,22 +107,14 @@ def test_the_command_reports_each_save_and_stops_on_ctrl_c(tree: Path) -> None:
         fixed = json.loads(lines.get(timeout=30))
         assert fixed["incremental"] and fixed["errors"] == 0
     finally:
-        proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=30)
-        stderr = proc.stderr.read() if proc.stderr else ""
+        code, stderr = _ctrl_c(proc)
     assert code == 0, stderr  # the last check was clean
     assert "Traceback" not in stderr
 
 
 @pytest.mark.skipif(EXE is None, reason="the onewindow command is not installed")
 def test_a_removed_root_is_reported_and_watched_again_once_restored(tree: Path) -> None:
-    proc = subprocess.Popen(
-        [EXE, "check", "--watch", "--json", str(tree)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines = _lines(proc.stdout)
+    proc, lines = _watch(tree)
     try:
         assert json.loads(lines.get(timeout=60))["errors"] == 0
         shutil.rmtree(tree)
@@ -128,9 +132,7 @@ def test_a_removed_root_is_reported_and_watched_again_once_restored(tree: Path) 
             edited = json.loads(lines.get(timeout=30))
         assert {d["code"] for d in edited["diagnostics"]} == {"OW102"}
     finally:
-        proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=30)
-        stderr = proc.stderr.read() if proc.stderr else ""
+        code, stderr = _ctrl_c(proc)
     assert code == 1, stderr  # the last check found the error
     assert "Traceback" not in stderr
 
