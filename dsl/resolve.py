@@ -96,8 +96,9 @@ class Workspace:
     def digest(self) -> str:
         """SHA-256 over the files' models (path and content, in path order), once per workspace.
 
-        What a stored run records as its source hash: equal models give equal digests,
-        whatever the files' layout and comments.
+        What a stored run records as its source hash. The models carry their source spans,
+        so whatever moves a statement to another line or column (a comment line added above
+        it, say) changes the digest; a comment at the end of a line does not.
         """
         sha = hashlib.sha256()
         for path in sorted(self.files):
@@ -270,6 +271,8 @@ class Workspace:
         if cached is not None:
             return dict(cached)
         lineage = self.lineage(name)
+        if not lineage:
+            return {}  # not a jurisdiction of this tree
         top = lineage[-1].parent
         # in a chain up to a root each ancestor's own result is a step of this one: reuse
         # and keep them; a chain cut by a parent cycle is computed from its own top

@@ -126,3 +126,8 @@ def test_held_matters_in_a_parent_cycle_equal_the_definition(write_tree) -> None
         }
     )
     _assert_held_as_defined(root)
+
+
+def test_held_matters_of_an_unknown_name_are_none() -> None:
+    ws = check([BUNDLED], cache=ParseCache()).workspace
+    assert ws.held_matters_static("不存在的乡") == {}

@@ -104,3 +104,32 @@ def test_chunks_balance_and_keep_everything() -> None:
     groups = chunks(list("abcdef"), [5, 1, 1, 1, 1, 1], 2)
     assert sorted(x for g in groups for x in g) == list("abcdef")
     assert groups[0] == ["a"]
+
+
+def test_packed_halls_unpack_to_the_same_results(checked) -> None:
+    """What a task sends back packed is what it simulated, hall by hall (empty halls too)."""
+    import pickle
+
+    import numpy as np
+
+    from onewindow.engine.sim.replication import CASE_FIELDS, PackedHalls, run_halls
+    from onewindow.engine.simulate import _simulate
+
+    captured: list[tuple] = []
+
+    class Capture(LocalExecutor):
+        def map(self, fn, items, on_done=None):
+            captured.extend(items)
+            return super().map(fn, items, on_done)
+
+    _simulate(checked.workspace, checked.registry, OPTIONS, None, Capture())
+    halls, days, cals, routers, seed, rep, _ = captured[0]
+    results = run_halls(halls, days, cals, routers, seed, rep)
+    assert any(r.stream.size == 0 for r in results) and any(r.stream.size for r in results)
+    back = pickle.loads(pickle.dumps(PackedHalls.pack(results))).unpack()
+    assert [r.index for r in back] == [r.index for r in results]
+    for got, want in zip(back, results, strict=True):
+        for field in (*CASE_FIELDS, "busy", "capacity"):
+            assert np.array_equal(getattr(got, field), getattr(want, field)), field
+        assert got.causes == want.causes
+    assert PackedHalls.pack([]).unpack() == []
