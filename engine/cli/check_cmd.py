@@ -203,6 +203,15 @@ def watch_command(checker: Checker, as_json: bool) -> int:
         report_user_error(UserError(exc.message, exc.hint))
     except PluginError as exc:
         report_user_error(UserError(str(exc), "fix or uninstall the plugin, or leave out --plugin"))
+    except OSError as exc:  # from the file watcher
+        root = display_path(find_root(Path(checker.paths[0]).resolve()))
+        report_user_error(
+            UserError(
+                f"cannot watch {root} for saved files: {exc}",
+                "on Linux, raise the watch limit (sysctl fs.inotify.max_user_watches) or "
+                "check a smaller folder; `onewindow check` without --watch still works",
+            )
+        )
     if not last or last[0].result is None:
         return EXIT_USAGE
     return EXIT_OK if last[0].result.ok else EXIT_FILE_ERRORS

@@ -106,6 +106,7 @@ def watch_checks(
     Returns when `changes` ends; interrupting it (Ctrl+C) is the caller's to handle.
 
     :raises LoadError: the paths are unusable at the first check.
+    :raises OSError: the root folder cannot be watched (the system's watch limit, say).
     """
     root = find_root(Path(checker.paths[0]).resolve())
     number = 0
@@ -116,14 +117,15 @@ def watch_checks(
         started = time.perf_counter()
         try:
             result = checker.check() if changed is None else checker.recheck(changed)
-            error = None
+            error, stats = None, checker.stats
         except LoadError as exc:
             if number == 1:
                 raise  # unusable from the start: nothing to watch
             result, error = None, exc
+            stats = RecheckStats(full=True, reason="the paths could not be read", rebuilt_files=0)
             checker.reset()
         seconds = time.perf_counter() - started
-        on_check(WatchedCheck(number, result, checker.stats, seconds, tuple(changed or ()), error))
+        on_check(WatchedCheck(number, result, stats, seconds, tuple(changed or ()), error))
 
     if changes is not None:
         run(None)
@@ -131,15 +133,19 @@ def watch_checks(
             run(changed)
         return
     while True:
-        with _Watcher(root) as watcher:
-            watched = _identity(root)
-            run(None)
-            for changed in watcher:
-                run(changed)
-                if _identity(root) != watched:
-                    break  # the folder was removed (maybe already put back): its watch is gone
-            else:
-                return
+        try:
+            with _Watcher(root) as watcher:
+                watched = _identity(root)
+                run(None)
+                for changed in watcher:
+                    run(changed)
+                    if _identity(root) != watched:
+                        break  # the folder was removed (maybe already put back): its watch is gone
+                else:
+                    return
+        except OSError:
+            if root.is_dir():
+                raise  # it is there but cannot be watched (watch limits): the caller says so
         while not root.is_dir():  # wait for the folder to come back (restored, checked out)
             time.sleep(ROOT_POLL_SECONDS)
 

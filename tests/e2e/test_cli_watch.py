@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from onewindow.dsl.incremental import Checker
-from onewindow.engine.cli.check_watch import WatchedCheck, watch_checks
+from onewindow.engine.cli.check_watch import WatchedCheck, _Watcher, watch_checks
 from tests.conftest import JURISDICTIONS
 
 EXE = shutil.which("onewindow")
@@ -57,6 +57,7 @@ def test_watch_checks_rechecks_each_batch_incrementally(tree: Path) -> None:
     assert not broken.stats.full and broken.stats.reparsed == 1
     assert fixed.result is not None and fixed.result.ok and not fixed.stats.full
     assert gone.result is None and gone.error is not None  # reported, and still watching
+    assert gone.stats.full and gone.stats.rebuilt_files == 0  # not the last check's figures
     assert back.result is not None and back.result.ok and back.stats.full
     assert [c.number for c in seen] == [1, 2, 3, 4, 5]
 
@@ -148,3 +149,9 @@ def test_a_missing_path_is_a_usage_error_not_a_watch(tmp_path: Path) -> None:
     )
     assert r.returncode == 2
     assert "no such file or folder" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_watcher_that_cannot_watch_hands_its_error_to_the_caller(tmp_path: Path) -> None:
+    """What the watch thread meets (a missing folder, a watch limit) is raised in the caller."""
+    with _Watcher(tmp_path / "nowhere") as watcher, pytest.raises(OSError):
+        next(iter(watcher))
